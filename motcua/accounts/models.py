@@ -1,0 +1,124 @@
+"""Users, the effective-dated agency tree and the roles officials hold in agencies."""
+
+import datetime
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .constants import AgencyKind, Level, Role
+
+citizen_id_validator = RegexValidator(
+    r"^\d{12}$", _("A citizen identification number has exactly 12 digits.")
+)
+agency_identifier_validator = RegexValidator(
+    r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$",
+    _("An agency identifier has the form 000.00.00.H49 (QCVN 102:2016)."),
+)
+
+
+class User(AbstractUser):
+    """Anyone who logs in. Officials hold memberships; citizens hold none."""
+
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    citizen_id = models.CharField(
+        _("citizen identification number"),
+        max_length=12,
+        blank=True,
+        validators=[citizen_id_validator],
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+
+class Agency(models.Model):
+    """A state agency, valid over a date range; successors keep the history of merged units."""
+
+    slug = models.SlugField(_("key"), max_length=100, unique=True)
+    identifier = models.CharField(
+        _("identifier code"),
+        max_length=13,
+        blank=True,
+        validators=[agency_identifier_validator],
+        help_text=_("Electronic identifier code under QCVN 102:2016, e.g. 000.00.00.H49."),
+    )
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=120, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=AgencyKind.choices)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    admin_unit_code = models.CharField(_("administrative unit code"), max_length=10, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(
+        _("valid to"), null=True, blank=True, help_text=_("Last day the agency existed.")
+    )
+    predecessors = models.ManyToManyField(
+        "self",
+        verbose_name=_("predecessors"),
+        symmetrical=False,
+        blank=True,
+        related_name="successors",
+        help_text=_("Agencies merged into or renamed to this one."),
+    )
+    source = models.TextField(_("source"), blank=True)
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["identifier"], condition=~Q(identifier=""), name="agency_identifier_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="agency_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+class Membership(models.Model):
+    """One role of one official in one agency."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agency", "role"], name="membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.agency}"

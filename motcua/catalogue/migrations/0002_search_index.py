@@ -1,0 +1,54 @@
+"""Full-text index over Procedure.search_text: FTS5 on SQLite, tsvector + pg_trgm on PostgreSQL."""
+
+from django.db import migrations
+
+SQLITE_FORWARD = [
+    "CREATE VIRTUAL TABLE catalogue_procedure_fts USING fts5("
+    "search_text, content='catalogue_procedure', content_rowid='id', tokenize='unicode61')",
+    "CREATE TRIGGER catalogue_procedure_fts_ai AFTER INSERT ON catalogue_procedure BEGIN "
+    "INSERT INTO catalogue_procedure_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+    "CREATE TRIGGER catalogue_procedure_fts_ad AFTER DELETE ON catalogue_procedure BEGIN "
+    "INSERT INTO catalogue_procedure_fts(catalogue_procedure_fts, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); END",
+    "CREATE TRIGGER catalogue_procedure_fts_au AFTER UPDATE OF search_text ON catalogue_procedure BEGIN "
+    "INSERT INTO catalogue_procedure_fts(catalogue_procedure_fts, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); "
+    "INSERT INTO catalogue_procedure_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+    "INSERT INTO catalogue_procedure_fts(catalogue_procedure_fts) VALUES ('rebuild')",
+]
+SQLITE_BACKWARD = [
+    "DROP TRIGGER IF EXISTS catalogue_procedure_fts_au",
+    "DROP TRIGGER IF EXISTS catalogue_procedure_fts_ad",
+    "DROP TRIGGER IF EXISTS catalogue_procedure_fts_ai",
+    "DROP TABLE IF EXISTS catalogue_procedure_fts",
+]
+POSTGRES_FORWARD = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX catalogue_procedure_search_tsv ON catalogue_procedure "
+    "USING gin (to_tsvector('simple', search_text))",
+    "CREATE INDEX catalogue_procedure_search_trgm ON catalogue_procedure "
+    "USING gin (search_text gin_trgm_ops)",
+]
+POSTGRES_BACKWARD = [
+    "DROP INDEX IF EXISTS catalogue_procedure_search_trgm",
+    "DROP INDEX IF EXISTS catalogue_procedure_search_tsv",
+]
+
+
+def _run(statements_by_vendor):
+    def run(apps, schema_editor):
+        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(statement)
+
+    return run
+
+
+class Migration(migrations.Migration):
+    dependencies = [("catalogue", "0001_initial")]
+
+    operations = [
+        migrations.RunPython(
+            _run({"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD}),
+            _run({"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD}),
+        )
+    ]

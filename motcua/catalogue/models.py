@@ -1,0 +1,206 @@
+"""What a procedure is: the national record as a province publishes it."""
+
+import datetime
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from motcua.accounts.constants import AgencyKind
+
+from .constants import Channel, FeeKind, OnlineType, ProcedureLevel, PublicationStatus, TimeUnit
+
+national_code_validator = RegexValidator(
+    r"^\d\.\d{6}$", _("A national procedure code has the form 1.001193.")
+)
+
+
+class Field(models.Model):
+    """A field (lĩnh vực) such as civil status or construction."""
+
+    slug = models.SlugField(_("key"), max_length=100, unique=True)
+    national_code = models.CharField(_("national code"), max_length=30, blank=True)
+    name = models.CharField(_("name"), max_length=255)
+    name_en = models.CharField(_("name in English"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("field")
+        verbose_name_plural = _("fields")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LegalDocument(models.Model):
+    """A legal instrument a procedure rests on (căn cứ pháp lý)."""
+
+    number = models.CharField(_("number"), max_length=100, unique=True)
+    title = models.CharField(_("title"), max_length=500)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("legal document")
+        verbose_name_plural = _("legal documents")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number} – {self.title}"
+
+
+class FormTemplate(models.Model):
+    """A downloadable form (mẫu đơn, tờ khai)."""
+
+    name = models.CharField(_("name"), max_length=500)
+    file = models.FileField(_("file"), upload_to="forms/", blank=True)
+
+    class Meta:
+        verbose_name = _("form template")
+        verbose_name_plural = _("form templates")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Procedure(models.Model):
+    """An administrative procedure (thủ tục hành chính) with its validity and publication state."""
+
+    national_code = models.CharField(
+        _("national code"), max_length=20, unique=True, validators=[national_code_validator]
+    )
+    local_code = models.CharField(_("local code"), max_length=60, blank=True)
+    name = models.CharField(_("name"), max_length=500)
+    field = models.ForeignKey(
+        Field, verbose_name=_("field"), on_delete=models.PROTECT, related_name="procedures"
+    )
+    level = models.CharField(_("implementing level"), max_length=10, choices=ProcedureLevel.choices)
+    agency_kind = models.CharField(
+        _("implementing agency kind"), max_length=20, choices=AgencyKind.choices
+    )
+    implementing_agency = models.CharField(_("implementing agency"), max_length=500, blank=True)
+    online_type = models.CharField(
+        _("online service type"), max_length=10, choices=OnlineType.choices, default=OnlineType.NONE
+    )
+    procedure_type = models.PositiveSmallIntegerField(
+        _("procedure type"), null=True, blank=True, choices=[(1, "1"), (2, "2"), (3, "3")]
+    )
+    applicants = models.JSONField(_("applicants"), default=list, blank=True)
+    legal_bases = models.ManyToManyField(
+        LegalDocument, verbose_name=_("legal basis"), blank=True, related_name="procedures"
+    )
+    conditions = models.TextField(_("conditions"), blank=True)
+    results = models.JSONField(_("results"), default=list, blank=True)
+    steps = models.JSONField(_("steps"), default=list, blank=True)
+    source = models.TextField(_("source"), blank=True)
+    source_note = models.TextField(_("source note"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+        db_index=True,
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["status", "level", "online_type"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="procedure_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.national_code} {self.name}"
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+class ProcedureChannel(models.Model):
+    """How a procedure is done through one channel: its legal processing time and fees."""
+
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="channels"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    time_value = models.DecimalField(
+        _("processing time"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    time_unit = models.CharField(
+        _("time unit"), max_length=15, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAY
+    )
+    time_note = models.TextField(_("time note"), blank=True)
+
+    class Meta:
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+        ordering = ["procedure", "channel"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "channel"], name="procedure_channel_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.national_code} {self.get_channel_display()}"
+
+
+class Fee(models.Model):
+    """One fee or charge line of a channel, in VND."""
+
+    channel = models.ForeignKey(
+        ProcedureChannel, verbose_name=_("channel"), on_delete=models.CASCADE, related_name="fees"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    kind = models.CharField(_("kind"), max_length=10, choices=FeeKind.choices, default=FeeKind.FEE)
+    amount = models.PositiveBigIntegerField(_("amount (VND)"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("fee")
+        verbose_name_plural = _("fees")
+        ordering = ["channel", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.description or str(self.amount)
+
+
+class Component(models.Model):
+    """A paper of the dossier (thành phần hồ sơ) with how many originals and copies are needed."""
+
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="components"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.TextField(_("name"))
+    case = models.CharField(_("case"), max_length=500, blank=True)
+    originals = models.PositiveSmallIntegerField(_("originals"), default=0)
+    copies = models.PositiveSmallIntegerField(_("copies"), default=0)
+    form = models.ForeignKey(
+        FormTemplate,
+        verbose_name=_("form template"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="components",
+    )
+
+    class Meta:
+        verbose_name = _("dossier component")
+        verbose_name_plural = _("dossier components")
+        ordering = ["procedure", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
