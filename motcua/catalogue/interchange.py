@@ -90,6 +90,11 @@ def _choice(value: Any, choices: type, *, default: str | None = None) -> str:
     return text
 
 
+def _optional_choice(value: Any, choices: type) -> str:
+    """A choice that may be left empty when the source does not say."""
+    return _choice(value, choices) if _text(value) else ""
+
+
 def _text_list(value: Any) -> list[str]:
     if value in (None, ""):
         return []
@@ -156,7 +161,7 @@ def clean_procedure(raw: Any, *, field_slugs: set[str]) -> dict[str, Any]:
         "level": _choice(raw.get("level"), ProcedureLevel),
         "agency_kind": _choice(raw.get("agency_kind"), AgencyKind, default=AgencyKind.OTHER),
         "implementing_agency": _text(raw.get("implementing_agency")),
-        "online_type": _choice(raw.get("online_type"), OnlineType, default=OnlineType.NONE),
+        "online_type": _optional_choice(raw.get("online_type"), OnlineType),
         "procedure_type": procedure_type,
         "applicants": _text_list(raw.get("applicants")),
         "legal_bases": [_clean_legal_basis(v) for v in _objects(raw.get("legal_bases"))],

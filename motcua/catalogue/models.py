@@ -81,7 +81,11 @@ class Procedure(models.Model):
     )
     implementing_agency = models.CharField(_("implementing agency"), max_length=500, blank=True)
     online_type = models.CharField(
-        _("online service type"), max_length=10, choices=OnlineType.choices, default=OnlineType.NONE
+        _("online service type"),
+        max_length=10,
+        choices=OnlineType.choices,
+        blank=True,
+        help_text=_("Empty when the published record does not say."),
     )
     procedure_type = models.PositiveSmallIntegerField(
         _("procedure type"), null=True, blank=True, choices=[(1, "1"), (2, "2"), (3, "3")]

@@ -43,6 +43,30 @@ def tokens_of(text: str) -> list[str]:
     return TOKEN_RE.findall(fold(text))
 
 
+def index(*, procedure_id: int, text: str) -> None:
+    """Put a procedure's search text into the full-text index.
+
+    PostgreSQL indexes the column itself; SQLite keeps a separate FTS5 table in step here.
+    """
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM catalogue_procedure_fts WHERE rowid = %s", [procedure_id])
+        cursor.execute(
+            "INSERT INTO catalogue_procedure_fts(rowid, search_text) VALUES (%s, %s)",
+            [procedure_id, text],
+        )
+
+
+def unindex(*, procedure_ids: list[int]) -> None:
+    """Drop deleted procedures from the SQLite full-text table."""
+    if connection.vendor != "sqlite" or not procedure_ids:
+        return
+    with connection.cursor() as cursor:
+        for procedure_id in procedure_ids:
+            cursor.execute("DELETE FROM catalogue_procedure_fts WHERE rowid = %s", [procedure_id])
+
+
 # ---------------------------------------------------------------- vocabulary and typo correction
 
 _vocabulary_cache: dict[tuple[int, str], Counter[str]] = {}
@@ -172,15 +196,20 @@ def _ranked_ids(terms: list[Term], *, match_all: bool) -> list[tuple[int, float]
         return [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
 
 
-def _phrase_class(name: str, phrase: str) -> int:
-    folded = fold(name)
+def _phrase_rank(name: str, phrase: str) -> tuple[int, int, int]:
+    """Names equal to the phrase first, then names starting with it, then containing it
+    (earlier and in shorter names first), then the rest."""
+    # Many published names start with "Thủ tục" ("procedure"), which nobody types.
+    folded = fold(name).removeprefix("thu tuc ")
+    words = len(folded.split())
     if folded == phrase:
-        return 0
-    if folded.startswith(phrase):
-        return 1
-    if phrase in folded:
-        return 2
-    return 3
+        return (0, 0, words)
+    position = folded.find(phrase)
+    if position == 0:
+        return (1, 0, words)
+    if position > 0:
+        return (2, position, words)
+    return (3, 0, words)
 
 
 def search(queryset: QuerySet[Procedure], query: str) -> list[Procedure]:
@@ -204,7 +233,7 @@ def search(queryset: QuerySet[Procedure], query: str) -> list[Procedure]:
     scores = dict(sorted(scored, key=lambda item: item[1])[:MAX_CANDIDATES])
     candidates = list(queryset.filter(pk__in=scores.keys()))
     phrase = " ".join(_phrase_word(token, term) for token, term in pairs)
-    candidates.sort(key=lambda p: (_phrase_class(p.name, phrase), scores[p.pk], len(p.name), p.pk))
+    candidates.sort(key=lambda p: (*_phrase_rank(p.name, phrase), scores[p.pk], p.pk))
     return candidates
 
 

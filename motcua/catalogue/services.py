@@ -15,7 +15,7 @@ from motcua.core.errors import ValidationFailed
 
 from . import interchange
 from .models import Component, Fee, Field, FormTemplate, LegalDocument, Procedure, ProcedureChannel
-from .search import procedure_search_text
+from . import search
 
 
 @dataclass(frozen=True)
@@ -28,19 +28,21 @@ class ImportReport:
 
 def procedure_reindex(*, procedure: Procedure) -> None:
     """Recompute the folded search text of one procedure (after any edit of it or its field)."""
-    text = procedure_search_text(procedure)
+    text = search.procedure_search_text(procedure)
     if text != procedure.search_text:
         procedure.search_text = text
         Procedure.objects.filter(pk=procedure.pk).update(search_text=text)
+    search.index(procedure_id=procedure.pk, text=text)
 
 
 @transaction.atomic
 def procedure_save(*, procedure: Procedure, actor: Any) -> Procedure:
     """Save a procedure edited by hand (admin) and keep its search text in step."""
     created = procedure.pk is None
-    procedure.search_text = procedure_search_text(procedure)
+    procedure.search_text = search.procedure_search_text(procedure)
     procedure.full_clean()
     procedure.save()
+    search.index(procedure_id=procedure.pk, text=procedure.search_text)
     audit.record(
         action="catalogue.procedure_created" if created else "catalogue.procedure_changed",
         actor=actor,
@@ -48,6 +50,19 @@ def procedure_save(*, procedure: Procedure, actor: Any) -> Procedure:
         data={"national_code": procedure.national_code},
     )
     return procedure
+
+
+@transaction.atomic
+def procedure_delete(*, procedure: Procedure, actor: Any) -> None:
+    """Delete a procedure (only while no dossier refers to it) and drop it from the index."""
+    procedure_id, code = procedure.pk, procedure.national_code
+    procedure.delete()
+    search.unindex(procedure_ids=[procedure_id])
+    audit.record(
+        action="catalogue.procedure_deleted",
+        actor=actor,
+        data={"id": procedure_id, "national_code": code},
+    )
 
 
 @transaction.atomic

@@ -2,26 +2,14 @@
 
 from django.db import migrations
 
+# A standalone FTS5 table keyed by the procedure id, kept in step by catalogue.search.index()
+# (not by triggers: SQLite drops triggers whenever a migration rebuilds the procedure table).
 SQLITE_FORWARD = [
-    "CREATE VIRTUAL TABLE catalogue_procedure_fts USING fts5("
-    "search_text, content='catalogue_procedure', content_rowid='id', tokenize='unicode61')",
-    "CREATE TRIGGER catalogue_procedure_fts_ai AFTER INSERT ON catalogue_procedure BEGIN "
-    "INSERT INTO catalogue_procedure_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
-    "CREATE TRIGGER catalogue_procedure_fts_ad AFTER DELETE ON catalogue_procedure BEGIN "
-    "INSERT INTO catalogue_procedure_fts(catalogue_procedure_fts, rowid, search_text) "
-    "VALUES ('delete', old.id, old.search_text); END",
-    "CREATE TRIGGER catalogue_procedure_fts_au AFTER UPDATE OF search_text ON catalogue_procedure BEGIN "
-    "INSERT INTO catalogue_procedure_fts(catalogue_procedure_fts, rowid, search_text) "
-    "VALUES ('delete', old.id, old.search_text); "
-    "INSERT INTO catalogue_procedure_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
-    "INSERT INTO catalogue_procedure_fts(catalogue_procedure_fts) VALUES ('rebuild')",
+    "CREATE VIRTUAL TABLE catalogue_procedure_fts USING fts5(search_text, tokenize='unicode61')",
+    "INSERT INTO catalogue_procedure_fts(rowid, search_text) "
+    "SELECT id, search_text FROM catalogue_procedure",
 ]
-SQLITE_BACKWARD = [
-    "DROP TRIGGER IF EXISTS catalogue_procedure_fts_au",
-    "DROP TRIGGER IF EXISTS catalogue_procedure_fts_ad",
-    "DROP TRIGGER IF EXISTS catalogue_procedure_fts_ai",
-    "DROP TABLE IF EXISTS catalogue_procedure_fts",
-]
+SQLITE_BACKWARD = ["DROP TABLE IF EXISTS catalogue_procedure_fts"]
 POSTGRES_FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX catalogue_procedure_search_tsv ON catalogue_procedure "
