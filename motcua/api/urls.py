@@ -1,4 +1,13 @@
 from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from .v1.procedures import ProcedureDetailApi, ProcedureListApi
 
 app_name = "api"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("v1/procedures", ProcedureListApi.as_view(), name="procedure-list"),
+    path("v1/procedures/<str:code>", ProcedureDetailApi.as_view(), name="procedure-detail"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]

@@ -1,0 +1,130 @@
+"""Read-only procedure catalogue API."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from motcua.catalogue import selectors
+from motcua.catalogue.constants import OnlineType, ProcedureLevel
+from motcua.catalogue.models import Procedure
+
+from .common import ProblemSerializer, paginate
+
+
+class ProcedureListApi(APIView):
+    class FilterSerializer(serializers.Serializer):
+        q = serializers.CharField(required=False, allow_blank=True, max_length=200)
+        field = serializers.SlugField(required=False, allow_blank=True, max_length=100)
+        level = serializers.ChoiceField(
+            choices=ProcedureLevel.choices, required=False, allow_blank=True
+        )
+        online = serializers.ChoiceField(
+            choices=[OnlineType.FULL, OnlineType.PARTIAL], required=False, allow_blank=True
+        )
+        page = serializers.IntegerField(required=False, min_value=1)
+
+    class OutputSerializer(serializers.Serializer):
+        code = serializers.CharField(source="national_code")
+        local_code = serializers.CharField()
+        name = serializers.CharField()
+        field = serializers.CharField(source="field.name")
+        field_key = serializers.CharField(source="field.slug")
+        level = serializers.CharField()
+        online_type = serializers.CharField(
+            help_text="full (toàn trình), partial (một phần), none, or empty when not published"
+        )
+
+    @extend_schema(
+        operation_id="procedures_list",
+        parameters=[FilterSerializer],
+        responses={200: OutputSerializer(many=True), 400: ProblemSerializer, 404: ProblemSerializer},
+        summary="Find published procedures",
+        description="Search is diacritic-insensitive and tolerates small typos; best match first.",
+    )
+    def get(self, request: Request) -> Response:
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        procedures = selectors.procedure_find(
+            query=data.get("q", ""),
+            field=data.get("field", ""),
+            level=data.get("level", ""),
+            online_type=data.get("online", ""),
+        )
+        return paginate(request, self, procedures, self.OutputSerializer)
+
+
+class ProcedureDetailApi(APIView):
+    class OutputSerializer(serializers.Serializer):
+        class LegalBasisSerializer(serializers.Serializer):
+            number = serializers.CharField()
+            title = serializers.CharField()
+            issued_on = serializers.DateField(allow_null=True)
+
+        class FeeSerializer(serializers.Serializer):
+            kind = serializers.CharField()
+            amount = serializers.IntegerField(allow_null=True, help_text="VND; null when unknown")
+            description = serializers.CharField()
+
+        class ChannelSerializer(serializers.Serializer):
+            channel = serializers.CharField()
+            time_value = serializers.DecimalField(
+                max_digits=7, decimal_places=2, allow_null=True, coerce_to_string=True
+            )
+            time_unit = serializers.CharField()
+            time_note = serializers.CharField()
+            fees = serializers.SerializerMethodField()
+
+            def get_fees(self, channel) -> list[dict]:  # type: ignore[no-untyped-def]
+                fee_serializer = ProcedureDetailApi.OutputSerializer.FeeSerializer
+                return fee_serializer(channel.fees.all(), many=True).data  # type: ignore[return-value]
+
+        class ComponentSerializer(serializers.Serializer):
+            name = serializers.CharField()
+            case = serializers.CharField()
+            originals = serializers.IntegerField()
+            copies = serializers.IntegerField()
+            form_name = serializers.CharField(source="form.name", default="")
+            form_url = serializers.SerializerMethodField()
+
+            def get_form_url(self, component) -> str | None:  # type: ignore[no-untyped-def]
+                form = component.form
+                if form is None or not form.file:
+                    return None
+                return self.context["request"].build_absolute_uri(form.file.url)
+
+        code = serializers.CharField(source="national_code")
+        local_code = serializers.CharField()
+        name = serializers.CharField()
+        field = serializers.CharField(source="field.name")
+        field_key = serializers.CharField(source="field.slug")
+        level = serializers.CharField()
+        agency_kind = serializers.CharField()
+        implementing_agency = serializers.CharField()
+        online_type = serializers.CharField()
+        procedure_type = serializers.IntegerField(allow_null=True)
+        applicants = serializers.ListField(child=serializers.CharField())
+        legal_bases = LegalBasisSerializer(many=True)
+        channels = ChannelSerializer(many=True)
+        components = ComponentSerializer(many=True)
+        conditions = serializers.CharField()
+        results = serializers.ListField(child=serializers.CharField())
+        steps = serializers.ListField(child=serializers.CharField())
+        source = serializers.CharField()
+        valid_from = serializers.DateField(allow_null=True)
+        valid_to = serializers.DateField(allow_null=True)
+
+    @extend_schema(
+        operation_id="procedures_retrieve",
+        responses={
+            200: OutputSerializer,
+            404: OpenApiResponse(ProblemSerializer, description=_("No published procedure")),
+        },
+        summary="One published procedure with everything the national record holds",
+    )
+    def get(self, request: Request, code: str) -> Response:
+        procedure: Procedure = selectors.procedure_get_published(national_code=code)
+        return Response(self.OutputSerializer(procedure, context={"request": request}).data)
