@@ -17,7 +17,7 @@ def agency_list_valid_on(*, day: datetime.date) -> QuerySet[Agency]:
 
 
 def agency_get_current_successors(*, agency: Agency, day: datetime.date) -> list[Agency]:
-    """Follow successor links until agencies valid on `day`: where a merged unit's history rolls up."""
+    """Follow successor links to the agencies valid on `day`: where a merged unit's history goes."""
     current: list[Agency] = []
     seen: set[int] = set()
     frontier = [agency]

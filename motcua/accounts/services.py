@@ -1,4 +1,4 @@
-"""Writes to users, agencies and memberships. Every write is one transaction with its audit event."""
+"""Writes to users, agencies and memberships; each is one transaction with its audit event."""
 
 import datetime
 from typing import Any
@@ -40,7 +40,9 @@ def _clean_agency(raw: Any, *, keys: set[str]) -> dict[str, Any]:
     links += list(raw.get("predecessors") or [])
     unknown = [key for key in links if key not in keys]
     if unknown:
-        raise ValueError(_("unknown agency keys: %(keys)s") % {"keys": ", ".join(map(str, unknown))})
+        raise ValueError(
+            _("unknown agency keys: %(keys)s") % {"keys": ", ".join(map(str, unknown))}
+        )
     return values
 
 
@@ -74,7 +76,9 @@ def agency_import(*, document: Any, actor: Any) -> int:
         except (ValueError, ValidationError) as exc:
             errors.append(_("Agency %(row)s: %(error)s") % {"row": i, "error": _message(exc)})
     if errors:
-        raise ValidationFailed(_("The agencies file has errors; nothing was imported."), errors=errors)
+        raise ValidationFailed(
+            _("The agencies file has errors; nothing was imported."), errors=errors
+        )
     for raw in rows:
         agency = agencies[raw["key"]]
         agency.parent = agencies[raw["parent"]] if raw.get("parent") else None

@@ -24,15 +24,22 @@ def test_list_searches_and_paginates(client, demo_catalogue):
 def test_list_filters(client, demo_catalogue):
     body = client.get("/api/v1/procedures", {"field": "civil-status", "level": "commune"}).json()
     assert body["count"] > 0
-    assert all(p["field_key"] == "civil-status" and p["level"] == "commune" for p in body["results"])
+    assert all(
+        p["field_key"] == "civil-status" and p["level"] == "commune" for p in body["results"]
+    )
     online = client.get("/api/v1/procedures", {"online": "full"}).json()
     assert all(p["online_type"] == "full" for p in online["results"])
 
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"level": "district"}, "level"), ({"online": "sometimes"}, "online"), ({"page": "0"}, "page"),
-     ({"q": "x" * 201}, "q"), ({"field": "not a slug!"}, "field")],
+    [
+        ({"level": "district"}, "level"),
+        ({"online": "sometimes"}, "online"),
+        ({"page": "0"}, "page"),
+        ({"q": "x" * 201}, "q"),
+        ({"field": "not a slug!"}, "field"),
+    ],
 )
 def test_bad_filters_answer_400_problem_json(client, demo_catalogue, params, field):
     response = client.get("/api/v1/procedures", params)

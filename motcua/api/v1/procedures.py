@@ -40,7 +40,11 @@ class ProcedureListApi(APIView):
     @extend_schema(
         operation_id="procedures_list",
         parameters=[FilterSerializer],
-        responses={200: OutputSerializer(many=True), 400: ProblemSerializer, 404: ProblemSerializer},
+        responses={
+            200: OutputSerializer(many=True),
+            400: ProblemSerializer,
+            404: ProblemSerializer,
+        },
         summary="Find published procedures",
         description="Search is diacritic-insensitive and tolerates small typos; best match first.",
     )
@@ -113,7 +117,7 @@ class ProcedureDetailApi(APIView):
         conditions = serializers.CharField()
         results = serializers.ListField(child=serializers.CharField())
         steps = serializers.ListField(child=serializers.CharField())
-        source = serializers.CharField()
+        source = serializers.CharField()  # type: ignore[assignment]
         valid_from = serializers.DateField(allow_null=True)
         valid_to = serializers.DateField(allow_null=True)
 

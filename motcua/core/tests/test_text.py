@@ -26,7 +26,11 @@ def test_fold_table(raw, folded):
 
 def test_fold_treats_nfd_input_like_nfc():
     text = "Nguyễn Thị Đào đăng ký thường trú"
-    assert fold(unicodedata.normalize("NFD", text)) == fold(text) == "nguyen thi dao dang ky thuong tru"
+    assert (
+        fold(unicodedata.normalize("NFD", text))
+        == fold(text)
+        == "nguyen thi dao dang ky thuong tru"
+    )
 
 
 @given(st.text())
