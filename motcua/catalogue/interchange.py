@@ -118,7 +118,9 @@ def clean_field(raw: Any) -> dict[str, Any]:
         raise ValueError(_("expected an object"))
     slug = _text(raw.get("slug"))
     if not SLUG_RE.match(slug):
-        raise ValueError(_("the key “%(slug)s” may hold only letters, digits and -") % {"slug": slug})
+        raise ValueError(
+            _("the key “%(slug)s” may hold only letters, digits and -") % {"slug": slug}
+        )
     name = _text(raw.get("name"))
     if not name:
         raise ValueError(_("the name is required"))
@@ -182,7 +184,11 @@ def _clean_legal_basis(raw: dict[str, Any]) -> dict[str, Any]:
     number = _text(raw.get("number"))
     if not number:
         raise ValueError(_("a legal basis needs its number"))
-    return {"number": number, "title": _text(raw.get("title")), "issued_on": _date(raw.get("issued_on"))}
+    return {
+        "number": number,
+        "title": _text(raw.get("title")),
+        "issued_on": _date(raw.get("issued_on")),
+    }
 
 
 def _clean_channels(raws: list[dict[str, Any]]) -> list[dict[str, Any]]:

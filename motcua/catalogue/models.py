@@ -154,7 +154,9 @@ class ProcedureChannel(models.Model):
         verbose_name_plural = _("channels")
         ordering = ["procedure", "channel"]
         constraints = [
-            models.UniqueConstraint(fields=["procedure", "channel"], name="procedure_channel_unique")
+            models.UniqueConstraint(
+                fields=["procedure", "channel"], name="procedure_channel_unique"
+            )
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from . import interchange, search
 from .constants import PublicationStatus
-from .models import Field, Fee, Procedure, ProcedureChannel
+from .models import Fee, Field, Procedure, ProcedureChannel
 
 
 def procedure_list_published(*, day: datetime.date | None = None) -> QuerySet[Procedure]:

@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from motcua.core import audit
 from motcua.core.errors import ValidationFailed
 
-from . import interchange
+from . import interchange, search
 from .models import Component, Fee, Field, FormTemplate, LegalDocument, Procedure, ProcedureChannel
-from . import search
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,9 @@ def field_save(*, field: Field, actor: Any) -> Field:
     field.save()
     for procedure in field.procedures.select_related("field"):
         procedure_reindex(procedure=procedure)
-    audit.record(action="catalogue.field_saved", actor=actor, subject=field, data={"slug": field.slug})
+    audit.record(
+        action="catalogue.field_saved", actor=actor, subject=field, data={"slug": field.slug}
+    )
     return field
 
 
@@ -85,7 +86,9 @@ def catalogue_import(*, document: Any, actor: Any) -> ImportReport:
     """
     clean, errors = interchange.clean_document(document)
     if errors:
-        raise ValidationFailed(_("The catalogue file has errors; nothing was imported."), errors=errors)
+        raise ValidationFailed(
+            _("The catalogue file has errors; nothing was imported."), errors=errors
+        )
     with transaction.atomic():
         fields_by_slug, fields_created = _upsert_fields(clean["fields"])
         procedures_created = 0

@@ -56,8 +56,13 @@ def test_tree_of_any_depth():
         document={
             "format": "motcua.agencies",
             "agencies": [
-                {"key": f"a{i}", "name": f"Cơ quan {i}", "kind": "other", "level": "province",
-                 "parent": f"a{i - 1}" if i else None}
+                {
+                    "key": f"a{i}",
+                    "name": f"Cơ quan {i}",
+                    "kind": "other",
+                    "level": "province",
+                    "parent": f"a{i - 1}" if i else None,
+                }
                 for i in range(7)
             ],
         },
