@@ -90,6 +90,7 @@ class Agency(models.Model):
                 | Q(valid_from__isnull=True)
                 | Q(valid_to__gte=models.F("valid_from")),
                 name="agency_valid_range",
+                violation_error_message=_("“Valid to” cannot be before “valid from”."),
             ),
         ]
 

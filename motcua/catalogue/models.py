@@ -122,6 +122,7 @@ class Procedure(models.Model):
                 | Q(valid_from__isnull=True)
                 | Q(valid_to__gte=models.F("valid_from")),
                 name="procedure_valid_range",
+                violation_error_message=_("“Valid to” cannot be before “valid from”."),
             ),
         ]
 

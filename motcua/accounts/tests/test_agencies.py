@@ -81,7 +81,7 @@ def test_tree_of_any_depth():
         ({"parent": "nowhere"}, "unknown agency keys"),
         ({"valid_from": "01/07/2025"}, "is not a date"),
         ({"identifier": "H49"}, "identifier"),
-        ({"valid_from": "2025-07-01", "valid_to": "2025-06-30"}, "agency_valid_range"),
+        ({"valid_from": "2025-07-01", "valid_to": "2025-06-30"}, "cannot be before"),
     ],
 )
 def test_bad_agency_rows_are_reported_and_nothing_is_imported(agencies_document, change, message):

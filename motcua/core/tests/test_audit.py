@@ -35,3 +35,28 @@ def test_subject_is_recorded_by_label_and_key(django_user_model):
     event = audit.record(action="test.subject", actor=user, subject=user)
     assert (event.subject_type, event.subject_id) == ("accounts.user", str(user.pk))
     assert event.actor == user
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_extend_one_unbroken_chain():
+    """Several threads appending at once still give one linear chain (row lock on the head)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers itself; the lock matters on PostgreSQL")
+
+    def append(n: int) -> None:
+        try:
+            for i in range(10):
+                audit.record(action="test.concurrent", data={"thread": n, "i": i})
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(append, range(4)))
+    assert AuditEvent.objects.count() == 40
+    assert audit.verify_chain() == []
+    hashes = list(AuditEvent.objects.values_list("previous_hash", flat=True))
+    assert len(set(hashes)) == 40  # nobody forked the chain
