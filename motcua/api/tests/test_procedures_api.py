@@ -92,6 +92,7 @@ def test_openapi_schema_and_docs(client):
     document = schema.json()
     assert "/api/v1/procedures" in document["paths"]
     assert "/api/v1/procedures/{code}" in document["paths"]
-    assert "404" in document["paths"]["/api/v1/procedures/{code}"]["get"]["responses"]
+    responses = document["paths"]["/api/v1/procedures/{code}"]["get"]["responses"]
+    assert "application/problem+json" in responses["404"]["content"]
     docs = client.get("/api/docs/")
     assert docs.status_code == 200 and b"swagger" in docs.content.lower()

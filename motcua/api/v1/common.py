@@ -10,6 +10,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 
+PROBLEM = "application/problem+json"
+
+
 class ProblemSerializer(serializers.Serializer):
     """RFC 7807 problem details."""
 
@@ -18,6 +21,18 @@ class ProblemSerializer(serializers.Serializer):
     status = serializers.IntegerField()
     detail = serializers.CharField()
     errors = serializers.DictField(required=False)  # type: ignore[assignment]
+
+
+def paginated_schema(item: type[serializers.Serializer]) -> type[serializers.Serializer]:
+    """The documented shape of a page of `item`s (count, next, previous, results)."""
+    name = "Paginated" + item.__name__.removesuffix("Serializer") + "List"
+    fields = {
+        "count": serializers.IntegerField(),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": item(many=True),
+    }
+    return type(name, (serializers.Serializer,), fields)
 
 
 def paginate(

@@ -11,11 +11,11 @@ from motcua.catalogue import selectors
 from motcua.catalogue.constants import OnlineType, ProcedureLevel
 from motcua.catalogue.models import Procedure
 
-from .common import ProblemSerializer, paginate
+from .common import PROBLEM, ProblemSerializer, paginate, paginated_schema
 
 
 class ProcedureListApi(APIView):
-    class FilterSerializer(serializers.Serializer):
+    class ProcedureFilterSerializer(serializers.Serializer):
         q = serializers.CharField(required=False, allow_blank=True, max_length=200)
         field = serializers.SlugField(required=False, allow_blank=True, max_length=100)
         level = serializers.ChoiceField(
@@ -26,7 +26,7 @@ class ProcedureListApi(APIView):
         )
         page = serializers.IntegerField(required=False, min_value=1)
 
-    class OutputSerializer(serializers.Serializer):
+    class ProcedureListItemSerializer(serializers.Serializer):
         code = serializers.CharField(source="national_code")
         local_code = serializers.CharField()
         name = serializers.CharField()
@@ -39,17 +39,17 @@ class ProcedureListApi(APIView):
 
     @extend_schema(
         operation_id="procedures_list",
-        parameters=[FilterSerializer],
+        parameters=[ProcedureFilterSerializer],
         responses={
-            200: OutputSerializer(many=True),
-            400: ProblemSerializer,
-            404: ProblemSerializer,
+            200: paginated_schema(ProcedureListItemSerializer),
+            (400, PROBLEM): ProblemSerializer,
+            (404, PROBLEM): ProblemSerializer,
         },
         summary="Find published procedures",
         description="Search is diacritic-insensitive and tolerates small typos; best match first.",
     )
     def get(self, request: Request) -> Response:
-        filters = self.FilterSerializer(data=request.query_params)
+        filters = self.ProcedureFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
         procedures = selectors.procedure_find(
@@ -58,11 +58,11 @@ class ProcedureListApi(APIView):
             level=data.get("level", ""),
             online_type=data.get("online", ""),
         )
-        return paginate(request, self, procedures, self.OutputSerializer)
+        return paginate(request, self, procedures, self.ProcedureListItemSerializer)
 
 
 class ProcedureDetailApi(APIView):
-    class OutputSerializer(serializers.Serializer):
+    class ProcedureDetailSerializer(serializers.Serializer):
         class LegalBasisSerializer(serializers.Serializer):
             number = serializers.CharField()
             title = serializers.CharField()
@@ -83,7 +83,7 @@ class ProcedureDetailApi(APIView):
             fees = serializers.SerializerMethodField()
 
             def get_fees(self, channel) -> list[dict]:  # type: ignore[no-untyped-def]
-                fee_serializer = ProcedureDetailApi.OutputSerializer.FeeSerializer
+                fee_serializer = ProcedureDetailApi.ProcedureDetailSerializer.FeeSerializer
                 return fee_serializer(channel.fees.all(), many=True).data  # type: ignore[return-value]
 
         class ComponentSerializer(serializers.Serializer):
@@ -124,11 +124,15 @@ class ProcedureDetailApi(APIView):
     @extend_schema(
         operation_id="procedures_retrieve",
         responses={
-            200: OutputSerializer,
-            404: OpenApiResponse(ProblemSerializer, description=_("No published procedure")),
+            200: ProcedureDetailSerializer,
+            (404, PROBLEM): OpenApiResponse(
+                ProblemSerializer, description=_("No published procedure")
+            ),
         },
         summary="One published procedure with everything the national record holds",
     )
     def get(self, request: Request, code: str) -> Response:
         procedure: Procedure = selectors.procedure_get_published(national_code=code)
-        return Response(self.OutputSerializer(procedure, context={"request": request}).data)
+        return Response(
+            self.ProcedureDetailSerializer(procedure, context={"request": request}).data
+        )
