@@ -77,7 +77,9 @@ TEMPLATES = [
 _sqlite_path = VAR_DIR / "db.sqlite3"
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{_sqlite_path}"), conn_max_age=60, conn_health_checks=True
+        env("DATABASE_URL", "") or f"sqlite:///{_sqlite_path}",
+        conn_max_age=60,
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
