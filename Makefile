@@ -49,11 +49,11 @@ demo: migrate
 	$(BIN)/python manage.py load_demo
 
 run: setup demo
-	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py collectstatic --noinput -v0 --ignore "scss"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup
-	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py collectstatic --noinput -v0 --ignore "scss"
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
