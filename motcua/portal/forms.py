@@ -48,7 +48,9 @@ class ProcedureSearchForm(forms.Form):
     def __init__(self, *args, fields=(), **kwargs):
         super().__init__(*args, **kwargs)
         english = get_language() == "en"
-        self.fields["field"].choices = [("", _("All fields"))] + [
+        field_choice = self.fields["field"]
+        assert isinstance(field_choice, forms.ChoiceField)
+        field_choice.choices = [("", _("All fields"))] + [
             (f.slug, f"{f.name_en if english and f.name_en else f.name} ({f.procedure_count})")
             for f in fields
         ]
