@@ -7,6 +7,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from motcua.core.text import vietnamese_sort_key
+
 from . import interchange, search
 from .constants import PublicationStatus
 from .models import Fee, Field, Procedure, ProcedureChannel
@@ -39,7 +41,10 @@ def procedure_find(
         procedures = procedures.filter(online_type=online_type)
     if query.strip():
         return search.search(procedures, query)
-    return list(procedures.order_by("field__name", "name"))
+    return sorted(
+        procedures,
+        key=lambda p: (vietnamese_sort_key(p.field.name), vietnamese_sort_key(p.name)),
+    )
 
 
 def procedure_get_published(*, national_code: str) -> Procedure:
@@ -57,16 +62,13 @@ def procedure_get_published(*, national_code: str) -> Procedure:
     )
 
 
-def field_list_with_counts() -> QuerySet[Field]:
-    """Fields that have published procedures, with how many."""
+def field_list_with_counts() -> list[Field]:
+    """Fields that have published procedures, with how many, in Vietnamese alphabetical order."""
     published = procedure_list_published()
-    return (
-        Field.objects.annotate(
-            procedure_count=Count("procedures", filter=Q(procedures__in=published))
-        )
-        .filter(procedure_count__gt=0)
-        .order_by("name")
-    )
+    fields = Field.objects.annotate(
+        procedure_count=Count("procedures", filter=Q(procedures__in=published))
+    ).filter(procedure_count__gt=0)
+    return sorted(fields, key=lambda f: vietnamese_sort_key(f.name))
 
 
 def catalogue_export() -> dict[str, Any]:

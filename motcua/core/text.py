@@ -18,3 +18,33 @@ def fold(value: str) -> str:
     decomposed = unicodedata.normalize("NFD", value)
     stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
     return " ".join(stripped.lower().split())
+
+
+_VIETNAMESE_LETTERS = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+_LETTER_RANK = {letter: rank for rank, letter in enumerate(_VIETNAMESE_LETTERS)}
+# Tone marks: ngang (none), huyền, sắc, hỏi, ngã, nặng — the conventional dictionary order.
+_TONES = {"\u0300": 1, "\u0301": 2, "\u0309": 3, "\u0303": 4, "\u0323": 5}
+
+
+def vietnamese_sort_key(value: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Sort key in Vietnamese alphabetical order (a ă â b c d đ e ê …), then by tone.
+
+    Databases sort "Đất đai" after "Văn hóa" (code-point order); people expect it after "Dân".
+    """
+    letters: list[int] = []
+    tones: list[int] = []
+    for char in unicodedata.normalize("NFD", value.lower()):
+        if char in _TONES:
+            tones[-1:] = [_TONES[char]] if tones else []
+            continue
+        if unicodedata.category(char) == "Mn" and letters:
+            base = (
+                _VIETNAMESE_LETTERS[letters[-1]] if letters[-1] < len(_VIETNAMESE_LETTERS) else ""
+            )
+            composed = unicodedata.normalize("NFC", base + char)
+            if composed in _LETTER_RANK:
+                letters[-1] = _LETTER_RANK[composed]
+            continue
+        letters.append(_LETTER_RANK.get(char, len(_VIETNAMESE_LETTERS) + ord(char)))
+        tones.append(0)
+    return tuple(letters), tuple(tones)

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from motcua.core.text import fold, nfc
+from motcua.core.text import fold, nfc, vietnamese_sort_key
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,52 @@ def test_fold_is_blind_to_normal_form(text):
 
 def test_nfc_composes_vietnamese():
     assert nfc(unicodedata.normalize("NFD", "Hộ tịch")) == unicodedata.normalize("NFC", "Hộ tịch")
+
+
+def test_vietnamese_alphabetical_order():
+    names = [
+        "Đường bộ",
+        "Văn hóa",
+        "Đất đai",
+        "Dân tộc",
+        "Ăn uống",
+        "An ninh",
+        "Âm nhạc",
+        "Chứng thực",
+        "Ơn",
+        "Ông",
+        "Hộ tịch",
+        "Hỏi",
+        "Hoa",
+        "Hòa",
+        "Hóa",
+        "Hõa",
+        "Họa",
+        "Hủy",
+    ]
+    assert sorted(names, key=vietnamese_sort_key) == [
+        "An ninh",
+        "Ăn uống",
+        "Âm nhạc",
+        "Chứng thực",
+        "Dân tộc",
+        "Đất đai",
+        "Đường bộ",
+        "Hoa",
+        "Hòa",
+        "Hóa",
+        "Hõa",
+        "Họa",
+        "Hỏi",
+        "Hộ tịch",
+        "Hủy",
+        "Ông",
+        "Ơn",
+        "Văn hóa",
+    ]
+
+
+@given(st.text())
+def test_sort_key_is_blind_to_normal_form(text):
+    nfd = unicodedata.normalize("NFD", text)
+    assert vietnamese_sort_key(nfd) == vietnamese_sort_key(unicodedata.normalize("NFC", text))
