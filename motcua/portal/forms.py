@@ -1,40 +1,16 @@
 """The public search form: a query and three optional filters, all read from the query string."""
 
 from django import forms
-from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalogue.constants import OnlineType, ProcedureLevel
 
-LEVEL_CHOICES = [
-    ("", _("All levels")),
-    (ProcedureLevel.PROVINCE.value, _("Province")),
-    (ProcedureLevel.COMMUNE.value, _("Commune")),
-]
+LEVEL_CHOICES = [("", _("All levels")), *ProcedureLevel.choices]
 ONLINE_CHOICES = [
     ("", _("All service types")),
-    (OnlineType.FULL.value, _("Full online")),
-    (OnlineType.PARTIAL.value, _("Partial online")),
+    *((t.value, t.label) for t in (OnlineType.FULL, OnlineType.PARTIAL)),
 ]
-
-# Choice labels of the catalogue that the portal shows through get_FOO_display(); listed here so
-# that the portal's Vietnamese catalogue translates them.
-CATALOGUE_LABELS = (
-    gettext_noop("Not online"),
-    gettext_noop("At the counter"),
-    gettext_noop("Online"),
-    gettext_noop("By post"),
-    gettext_noop("working days"),
-    gettext_noop("working hours"),
-    gettext_noop("days"),
-    gettext_noop("Fee (lệ phí)"),
-    gettext_noop("Charge (phí)"),
-    gettext_noop("Provincial People's Committee"),
-    gettext_noop("Department"),
-    gettext_noop("Public administration service centre"),
-    gettext_noop("Commune People's Committee"),
-    gettext_noop("Other agency"),
-)
 
 
 class ProcedureSearchForm(forms.Form):

@@ -29,6 +29,7 @@ def _search(request: HttpRequest) -> dict:
         "form": form,
         "criteria": criteria,
         "filtered": any(criteria.values()),
+        "narrowed": sum(bool(criteria[name]) for name in ("field", "level", "online_type")),
         "procedures": selectors.procedure_find(**criteria),
     }
 

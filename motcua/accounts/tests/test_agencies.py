@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from conftest import DEMO_DATA
 from motcua.accounts import selectors, services
@@ -15,6 +16,13 @@ from motcua.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 REFORM_DAY = datetime.date(2025, 7, 1)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English; the Vietnamese catalogue translates them."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -47,10 +47,12 @@ def test_search_works_without_javascript(browser, live_server, catalogue, static
     page = context.new_page()
     page.goto(live_server.url + "/thu-tuc/")
     page.get_by_label("Tìm thủ tục hành chính").fill("khai sinh")
+    page.get_by_text("Lọc theo lĩnh vực, cấp thực hiện").click()  # <details> opens without JS
     page.get_by_label("Cấp thực hiện").select_option("commune")
     page.get_by_role("button", name="Tìm kiếm").click()
     page.wait_for_url("**/thu-tuc/?q=khai+sinh*level=commune*")
     assert page.locator(".mc-results h3 a").all_inner_texts() == ["Đăng ký khai sinh"]
+    assert page.locator("details.mc-filters__more").get_attribute("open") is not None
     page.get_by_role("button", name="English").click()
     page.wait_for_url("**/en/thu-tuc/?q=khai+sinh*")
     assert page.locator("html").get_attribute("lang") == "en"

@@ -1,0 +1,110 @@
+"""Admin for users, the agency tree and the roles officials hold."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Agency, Membership, User
+
+
+def _save_membership(request: HttpRequest, membership: Membership) -> None:
+    """New roles are granted through the service, so the grant is audited."""
+    if membership.pk is None:
+        services.membership_grant(
+            user=membership.user,
+            agency=membership.agency,
+            role=membership.role,
+            actor=request.user,
+        )
+    else:
+        membership.save()
+
+
+class UserCreationForm(auth_forms.AdminUserCreationForm):
+    class Meta(auth_forms.AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username", "full_name")
+
+
+class UserChangeForm(auth_forms.UserChangeForm):
+    class Meta(auth_forms.UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["agency"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    list_display = ["username", "full_name", "email", "phone", "is_staff", "is_active"]
+    search_fields = ["username", "full_name", "email", "phone", "citizen_id"]
+    inlines = [MembershipInline]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("full_name", "email", "phone", "citizen_id")}),
+        (
+            _("Permissions"),
+            {
+                "fields": (
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                )
+            },
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "full_name", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Membership:
+            super().save_formset(request, form, formset, change)
+            return
+        for membership in formset.save(commit=False):
+            _save_membership(request, membership)
+        for membership in formset.deleted_objects:
+            membership.delete()
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "identifier", "kind", "level", "parent", "valid_from", "valid_to"]
+    list_filter = ["kind", "level", "valid_to"]
+    search_fields = ["name", "short_name", "identifier", "slug", "admin_unit_code"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    filter_horizontal = ["predecessors"]
+    prepopulated_fields = {"slug": ["short_name"]}
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "agency", "role"]
+    list_filter = ["role", "agency__level"]
+    search_fields = ["user__username", "user__full_name", "agency__name"]
+    list_select_related = ["user", "agency"]
+    autocomplete_fields = ["user", "agency"]
+
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        _save_membership(request, obj)
