@@ -1,6 +1,12 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent
+
+admin.site.site_header = _("MotCua administration")
+admin.site.site_title = _("MotCua administration")
+admin.site.index_title = _("Catalogue, agencies and users")
+admin.site.enable_nav_sidebar = False  # leaves the width to the long procedure names
 
 
 @admin.register(AuditEvent)
