@@ -8,6 +8,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core import audit
+from motcua.core.admin import AuditedAdminMixin
+
 from . import services
 from .models import Agency, Membership, User
 
@@ -23,6 +26,12 @@ def _save_membership(request: HttpRequest, membership: Membership) -> None:
         )
     else:
         membership.save()
+        audit.record(
+            action="accounts.membership.changed",
+            actor=request.user,
+            subject=membership,
+            data={"agency": membership.agency.slug, "role": membership.role, "via": "admin"},
+        )
 
 
 class UserCreationForm(auth_forms.AdminUserCreationForm):
@@ -44,7 +53,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     list_display = ["username", "full_name", "email", "phone", "is_staff", "is_active"]
@@ -84,11 +93,19 @@ class UserAdmin(DjangoUserAdmin):
         for membership in formset.save(commit=False):
             _save_membership(request, membership)
         for membership in formset.deleted_objects:
-            membership.delete()
+            self._revoke(request, membership)
+
+    @staticmethod
+    def _revoke(request: HttpRequest, membership: Membership) -> None:
+        data = {"agency": membership.agency.slug, "role": membership.role}
+        membership.delete()
+        audit.record(
+            action="accounts.role_revoked", actor=request.user, subject=membership.user, data=data
+        )
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "identifier", "kind", "level", "parent", "valid_from", "valid_to"]
     list_filter = ["kind", "level", "valid_to"]
     search_fields = ["name", "short_name", "identifier", "slug", "admin_unit_code"]
@@ -99,7 +116,7 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["user", "agency", "role"]
     list_filter = ["role", "agency__level"]
     search_fields = ["user__username", "user__full_name", "agency__name"]
@@ -107,4 +124,7 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "agency"]
 
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
-        _save_membership(request, obj)
+        if change:  # a changed role or agency: recorded by the audited admin
+            super().save_model(request, obj, form, change)
+        else:
+            _save_membership(request, obj)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.core.admin import AuditedAdminMixin
 from motcua.core.errors import ValidationFailed
 
 from . import interchange, selectors, services, xlsx
@@ -28,7 +29,7 @@ PENDING_KEY = "catalogue_import_pending"
 
 
 @admin.register(Field)
-class FieldAdmin(admin.ModelAdmin):
+class FieldAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "national_code", "name_en"]
     search_fields = ["name", "slug", "national_code", "name_en"]
 
@@ -37,14 +38,14 @@ class FieldAdmin(admin.ModelAdmin):
 
 
 @admin.register(LegalDocument)
-class LegalDocumentAdmin(admin.ModelAdmin):
+class LegalDocumentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["number", "title", "issued_on"]
     search_fields = ["number", "title"]
     date_hierarchy = "issued_on"
 
 
 @admin.register(FormTemplate)
-class FormTemplateAdmin(admin.ModelAdmin):
+class FormTemplateAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "file"]
     search_fields = ["name"]
 
@@ -67,7 +68,7 @@ class FeeInline(admin.TabularInline):
 
 
 @admin.register(ProcedureChannel)
-class ProcedureChannelAdmin(admin.ModelAdmin):
+class ProcedureChannelAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Fees are edited per channel of a procedure."""
 
     list_display = ["procedure", "channel", "time_value", "time_unit"]
@@ -92,7 +93,7 @@ class ImportForm(forms.Form):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(admin.ModelAdmin):
+class ProcedureAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["national_code", "name", "field", "level", "online_type", "status"]
     list_filter = ["status", "level", "online_type", "field"]
     search_fields = ["name", "national_code", "local_code"]

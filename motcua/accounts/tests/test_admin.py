@@ -140,3 +140,31 @@ def test_non_staff_users_cannot_use_the_accounts_admin(client, model):
     response = client.get(reverse(f"admin:accounts_{model}_changelist"))
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
+
+
+def test_admin_edits_without_a_service_are_audited(admin_client, django_user_model):
+    from motcua.accounts.models import Agency
+    from motcua.core.audit import verify_chain
+    from motcua.core.models import AuditEvent
+
+    response = admin_client.post(
+        "/admin/accounts/agency/add/",
+        {
+            "slug": "so-thu",
+            "name": "Sở thử nghiệm",
+            "short_name": "Sở thử",
+            "kind": "department",
+            "level": "province",
+            "identifier": "",
+            "admin_unit_code": "",
+            "source": "",
+        },
+    )
+    assert response.status_code == 302, response.content
+    agency = Agency.objects.get(slug="so-thu")
+    created = AuditEvent.objects.get(action="accounts.agency.created")
+    assert created.subject_id == str(agency.pk) and "name" in created.data["fields"]
+    admin_client.post(f"/admin/accounts/agency/{agency.pk}/delete/", {"post": "yes"})
+    assert not Agency.objects.filter(slug="so-thu").exists()
+    assert AuditEvent.objects.filter(action="accounts.agency.deleted").count() == 1
+    assert verify_chain() == []
