@@ -17,3 +17,9 @@ def vnd(amount: int) -> str:
         thousand_sep=formats.get_format("THOUSAND_SEPARATOR"),
         force_grouping=True,
     )
+
+
+@register.filter
+def plural_count(value: object) -> int:
+    """An integer for choosing a plural form: 1 stays singular, anything else (0.5, 2) plural."""
+    return 1 if value == 1 else 2
