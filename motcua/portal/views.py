@@ -1,5 +1,6 @@
 """Public portal pages: home, procedure search and one procedure. Reads go through selectors."""
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
@@ -8,6 +9,8 @@ from django.views.decorators.http import require_safe
 from motcua.catalogue import selectors
 
 from .forms import LEVEL_CHOICES, ONLINE_CHOICES, ProcedureSearchForm
+
+PAGE_SIZE = 20
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -25,12 +28,16 @@ def _partial_or_page(request: HttpRequest, page: str, context: dict) -> HttpResp
 def _search(request: HttpRequest) -> dict:
     form = ProcedureSearchForm(request.GET, fields=selectors.field_list_with_counts())
     criteria = form.criteria()
+    page = Paginator(selectors.procedure_find(**criteria), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return {
         "form": form,
         "criteria": criteria,
         "filtered": any(criteria.values()),
         "narrowed": sum(bool(criteria[name]) for name in ("field", "level", "online_type")),
-        "procedures": selectors.procedure_find(**criteria),
+        "procedures": page.object_list,
+        "page": page,
     }
 
 

@@ -213,3 +213,20 @@ def test_every_demo_procedure_page_renders(client, demo_catalogue):
     assert list(statuses.values()).count(200) > len(codes) // 2
     found = names(client.get("/thu-tuc/", {"q": "dang ky ket hon"}))
     assert "kết hôn" in found[0].lower()
+
+
+def test_long_lists_are_paged_and_keep_the_filters(client, demo_catalogue):
+    total = len(demo_catalogue["procedures"])
+    first = client.get("/thu-tuc/")
+    assert first.content.decode().count('<h3><a href="/thu-tuc/') == 20
+    assert f"Tìm thấy {total} thủ tục" in first.content.decode()
+    assert 'href="/thu-tuc/?page=2"' in first.content.decode()
+    last_number = -(-total // 20)
+    last = client.get("/thu-tuc/", {"page": last_number})
+    assert last.content.decode().count('<h3><a href="/thu-tuc/') == total - 20 * (last_number - 1)
+    assert 'rel="next"' not in last.content.decode()
+    for bad in ("999", "abc", "-1"):
+        assert client.get("/thu-tuc/", {"page": bad}).status_code == 200
+    filtered = client.get("/thu-tuc/", {"q": "dang ky", "level": "commune"}).content.decode()
+    if 'rel="next"' in filtered:
+        assert "q=dang+ky&amp;level=commune&amp;page=2" in filtered
