@@ -226,8 +226,8 @@ def _clean_component(raw: dict[str, Any]) -> dict[str, Any]:
     return {
         "name": name,
         "case": _text(raw.get("case")),
-        "originals": _count(raw.get("originals")),
-        "copies": _count(raw.get("copies")),
+        "originals": _amount(raw.get("originals")),
+        "copies": _amount(raw.get("copies")),
         "form": {"name": _text(form.get("name")), "file": _text(form.get("file"))}
         if _text(form.get("name"))
         else None,

@@ -193,8 +193,9 @@ class Component(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     name = models.TextField(_("name"))
     case = models.CharField(_("case"), max_length=500, blank=True)
-    originals = models.PositiveSmallIntegerField(_("originals"), default=0)
-    copies = models.PositiveSmallIntegerField(_("copies"), default=0)
+    # None: the published record does not say how many (not the same as 0).
+    originals = models.PositiveSmallIntegerField(_("originals"), null=True, blank=True)
+    copies = models.PositiveSmallIntegerField(_("copies"), null=True, blank=True)
     form = models.ForeignKey(
         FormTemplate,
         verbose_name=_("form template"),

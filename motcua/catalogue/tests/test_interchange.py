@@ -90,6 +90,13 @@ def full_document() -> dict[str, Any]:
                         "copies": 2,
                         "form": None,
                     },
+                    {
+                        "name": "Giấy tờ tùy thân",
+                        "case": "",
+                        "originals": None,
+                        "copies": None,
+                        "form": None,
+                    },
                 ],
                 "conditions": "Dòng một\nDòng hai",
                 "results": ["Giấy khai sinh", "Bản sao"],
@@ -158,6 +165,8 @@ def test_json_round_trip_is_lossless_and_normalised():
         "123/2015/NĐ-CP": None,
     }
     assert birth["conditions"] == "Dòng một\nDòng hai"
+    counts = [(c["originals"], c["copies"]) for c in birth["components"]]
+    assert counts == [(1, 0), (0, 2), (None, None)]  # "not stated" stays apart from zero
     text = json.dumps(exported, ensure_ascii=False)
     wipe_catalogue()
     services.catalogue_import(document=json.loads(text), actor=None)
