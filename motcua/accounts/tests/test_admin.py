@@ -14,14 +14,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client):
-    user = User.objects.create_superuser("admin", "admin@example.org", "pw")
-    client.force_login(user)
-    client.user = user
-    return client
-
-
-@pytest.fixture
 def agencies() -> tuple[Agency, Agency]:
     province = Agency.objects.create(
         slug="qn",

@@ -37,6 +37,7 @@ def test_list_filters(client, demo_catalogue):
         ({"level": "district"}, "level"),
         ({"online": "sometimes"}, "online"),
         ({"page": "0"}, "page"),
+        ({"page": ""}, "page"),
         ({"q": "x" * 201}, "q"),
         ({"field": "not a slug!"}, "field"),
     ],

@@ -14,6 +14,33 @@ from motcua.catalogue.models import Procedure
 from .common import PROBLEM, ProblemSerializer, paginate, paginated_schema
 
 
+class PageField(serializers.IntegerField):
+    """A page number; an empty `page=` is an error, as the schema says, not page one."""
+
+    def get_value(self, dictionary):  # type: ignore[no-untyped-def]
+        # DRF turns an empty optional query parameter into "absent"; keep it, to reject it.
+        return "" if dictionary.get(self.field_name) == "" else super().get_value(dictionary)
+
+    def validate_empty_values(self, data):  # type: ignore[no-untyped-def]
+        if data == "":
+            self.fail("invalid")
+        return super().validate_empty_values(data)
+
+
+class ProcedureListItemSerializer(serializers.Serializer):
+    """What a list shows of a procedure; the detail adds the rest of the record."""
+
+    code = serializers.CharField(source="national_code")
+    local_code = serializers.CharField()
+    name = serializers.CharField()
+    field = serializers.CharField(source="field.name")
+    field_key = serializers.CharField(source="field.slug")
+    level = serializers.CharField()
+    online_type = serializers.CharField(
+        help_text="full (toàn trình), partial (một phần), none, or empty when not published"
+    )
+
+
 class ProcedureListApi(APIView):
     class ProcedureFilterSerializer(serializers.Serializer):
         q = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -24,18 +51,7 @@ class ProcedureListApi(APIView):
         online = serializers.ChoiceField(
             choices=[OnlineType.FULL, OnlineType.PARTIAL], required=False, allow_blank=True
         )
-        page = serializers.IntegerField(required=False, min_value=1)
-
-    class ProcedureListItemSerializer(serializers.Serializer):
-        code = serializers.CharField(source="national_code")
-        local_code = serializers.CharField()
-        name = serializers.CharField()
-        field = serializers.CharField(source="field.name")
-        field_key = serializers.CharField(source="field.slug")
-        level = serializers.CharField()
-        online_type = serializers.CharField(
-            help_text="full (toàn trình), partial (một phần), none, or empty when not published"
-        )
+        page = PageField(required=False, min_value=1)
 
     @extend_schema(
         operation_id="procedures_list",
@@ -58,11 +74,11 @@ class ProcedureListApi(APIView):
             level=data.get("level", ""),
             online_type=data.get("online", ""),
         )
-        return paginate(request, self, procedures, self.ProcedureListItemSerializer)
+        return paginate(request, self, procedures, ProcedureListItemSerializer)
 
 
 class ProcedureDetailApi(APIView):
-    class ProcedureDetailSerializer(serializers.Serializer):
+    class ProcedureDetailSerializer(ProcedureListItemSerializer):
         class LegalBasisSerializer(serializers.Serializer):
             number = serializers.CharField()
             title = serializers.CharField()
@@ -100,15 +116,8 @@ class ProcedureDetailApi(APIView):
                     return None
                 return self.context["request"].build_absolute_uri(form.file.url)
 
-        code = serializers.CharField(source="national_code")
-        local_code = serializers.CharField()
-        name = serializers.CharField()
-        field = serializers.CharField(source="field.name")
-        field_key = serializers.CharField(source="field.slug")
-        level = serializers.CharField()
         agency_kind = serializers.CharField()
         implementing_agency = serializers.CharField()
-        online_type = serializers.CharField()
         procedure_type = serializers.IntegerField(allow_null=True)
         applicants = serializers.ListField(child=serializers.CharField())
         legal_bases = LegalBasisSerializer(many=True)

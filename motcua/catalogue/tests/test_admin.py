@@ -25,14 +25,6 @@ def export_url(spelling: str) -> str:
     return reverse("admin:catalogue_procedure_export", args=[spelling])
 
 
-@pytest.fixture
-def admin_client(client):
-    user = User.objects.create_superuser("admin", "admin@example.org", "pw")
-    client.force_login(user)
-    client.user = user
-    return client
-
-
 def upload(name: str, data: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data)
 
