@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "motcua.core",
     "motcua.accounts",
+    "motcua.deadlines",
     "motcua.catalogue",
     "motcua.portal",
     "motcua.api",
@@ -106,6 +107,13 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+
+# Working-day calendar (motcua.deadlines): default office hours (morning start, morning end,
+# afternoon start, afternoon end) of agencies without their own, and the `holidays` library's
+# days MotCua does not observe ("MM-DD" every year, "YYYY-MM-DD" once): 24 November is listed
+# by the library from 2026 but is not a statutory holiday yet (Labour Code Art. 112(1)).
+MOTCUA_OFFICE_HOURS = ("07:30", "11:30", "13:00", "17:00")
+MOTCUA_HOLIDAYS_NOT_OBSERVED = ["11-24"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

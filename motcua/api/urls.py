@@ -1,6 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from .v1.deadlines import DeadlineApi
 from .v1.procedures import ProcedureDetailApi, ProcedureListApi
 
 app_name = "api"
@@ -8,6 +9,7 @@ app_name = "api"
 urlpatterns = [
     path("v1/procedures", ProcedureListApi.as_view(), name="procedure-list"),
     path("v1/procedures/<str:code>", ProcedureDetailApi.as_view(), name="procedure-detail"),
+    path("v1/deadlines", DeadlineApi.as_view(), name="deadlines"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
