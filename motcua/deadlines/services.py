@@ -42,7 +42,9 @@ def calendar_override_set(
 
 
 @transaction.atomic
-def office_hours_set(*, agency: Any, hours: tuple[time, time, time, time], actor: Any = None):  # type: ignore[no-untyped-def]
+def office_hours_set(
+    *, agency: Any, hours: tuple[time, time, time, time], actor: Any = None
+) -> AgencyOfficeHours:
     """Set `agency`'s office hours: morning start, morning end, afternoon start, afternoon end."""
     row = AgencyOfficeHours.objects.filter(agency=agency).first() or AgencyOfficeHours(
         agency=agency
