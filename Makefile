@@ -71,6 +71,7 @@ importlint: $(VENV)/.installed
 	$(BIN)/lint-imports
 
 check: lint typecheck importlint
+	mkdir -p var
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	$(MAKE) test
 
