@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.validity import covers
+
 from .constants import AgencyKind, Level, Role
 
 citizen_id_validator = RegexValidator(
@@ -98,9 +100,7 @@ class Agency(models.Model):
         return self.name
 
     def is_valid_on(self, day: datetime.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day <= self.valid_to
-        )
+        return covers(self.valid_from, self.valid_to, day)
 
 
 class Membership(models.Model):

@@ -2,7 +2,9 @@
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
+
+from motcua.core.validity import valid_on
 
 from .constants import Role
 from .models import Agency, User
@@ -10,10 +12,7 @@ from .models import Agency, User
 
 def agency_list_valid_on(*, day: datetime.date) -> QuerySet[Agency]:
     """Agencies that existed on the given day."""
-    return Agency.objects.filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-        Q(valid_to__isnull=True) | Q(valid_to__gte=day),
-    )
+    return Agency.objects.filter(valid_on(day))
 
 
 def agency_get_current_successors(*, agency: Agency, day: datetime.date) -> list[Agency]:

@@ -1,6 +1,5 @@
 """Writes to users, agencies and memberships; each is one transaction with its audit event."""
 
-import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from motcua.core import audit
 from motcua.core.errors import ValidationFailed
 from motcua.core.text import nfc
+from motcua.core.validity import parse_optional_date
 
 from .constants import AgencyKind, Level
 from .models import Agency, Membership, User
@@ -28,8 +28,8 @@ def _clean_agency(raw: Any, *, keys: set[str]) -> dict[str, Any]:
         "kind": str(raw.get("kind") or ""),
         "level": str(raw.get("level") or ""),
         "admin_unit_code": str(raw.get("admin_unit_code") or "").strip(),
-        "valid_from": _date(raw.get("valid_from")),
-        "valid_to": _date(raw.get("valid_to")),
+        "valid_from": parse_optional_date(raw.get("valid_from")),
+        "valid_to": parse_optional_date(raw.get("valid_to")),
         "source": nfc(str(raw.get("source") or "")).strip(),
     }
     if values["kind"] not in AgencyKind.values:
@@ -44,15 +44,6 @@ def _clean_agency(raw: Any, *, keys: set[str]) -> dict[str, Any]:
             _("unknown agency keys: %(keys)s") % {"keys": ", ".join(map(str, unknown))}
         )
     return values
-
-
-def _date(value: Any) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValueError(_("“%(value)s” is not a date (YYYY-MM-DD)") % {"value": value}) from None
 
 
 @transaction.atomic

@@ -4,7 +4,6 @@ A document is plain data (dicts and lists). JSON and XLSX are two spellings of i
 turn a validated document into rows and rows back into a document.
 """
 
-import datetime
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.constants import AgencyKind
 from motcua.core.text import nfc
+from motcua.core.validity import parse_optional_date
 
 from .constants import Channel, FeeKind, OnlineType, ProcedureLevel, PublicationStatus, TimeUnit
 from .models import Procedure
@@ -39,19 +39,6 @@ def _text(value: Any) -> str:
     if not isinstance(value, (str, int, float, Decimal)):
         raise ValueError(_("expected text"))
     return nfc(str(value)).strip()
-
-
-def _date(value: Any) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValueError(_("“%(value)s” is not a date (YYYY-MM-DD)") % {"value": value}) from None
 
 
 def _count(value: Any) -> int:
@@ -152,7 +139,10 @@ def clean_procedure(raw: Any, *, field_slugs: set[str]) -> dict[str, Any]:
         raise ValueError(_("the procedure type must be 1, 2 or 3"))
     else:
         procedure_type = int(str(procedure_type).removesuffix(".0"))
-    valid_from, valid_to = _date(raw.get("valid_from")), _date(raw.get("valid_to"))
+    valid_from, valid_to = (
+        parse_optional_date(raw.get("valid_from")),
+        parse_optional_date(raw.get("valid_to")),
+    )
     if valid_from and valid_to and valid_to < valid_from:
         raise ValueError(_("“valid to” is before “valid from”"))
     return {
@@ -187,7 +177,7 @@ def _clean_legal_basis(raw: dict[str, Any]) -> dict[str, Any]:
     return {
         "number": number,
         "title": _text(raw.get("title")),
-        "issued_on": _date(raw.get("issued_on")),
+        "issued_on": parse_optional_date(raw.get("issued_on")),
     }
 
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.constants import AgencyKind
+from motcua.core.validity import covers
 
 from .constants import Channel, FeeKind, OnlineType, ProcedureLevel, PublicationStatus, TimeUnit
 
@@ -130,9 +131,7 @@ class Procedure(models.Model):
         return f"{self.national_code} {self.name}"
 
     def is_valid_on(self, day: datetime.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day <= self.valid_to
-        )
+        return covers(self.valid_from, self.valid_to, day)
 
 
 class ProcedureChannel(models.Model):

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, QuerySet
 
 from motcua.core.text import fold
 
@@ -74,8 +74,8 @@ _vocabulary_cache: dict[tuple[int, str], Counter[str]] = {}
 
 def _vocabulary() -> Counter[str]:
     """Token → number of procedures containing it; rebuilt when the catalogue changes."""
-    stats = Procedure.objects.aggregate(latest=Max("updated_at"))
-    key = (Procedure.objects.count(), str(stats["latest"]))
+    stats = Procedure.objects.aggregate(count=Count("pk"), latest=Max("updated_at"))
+    key = (stats["count"], str(stats["latest"]))
     cached = _vocabulary_cache.get(key)
     if cached is None:
         cached = Counter()

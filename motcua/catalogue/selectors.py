@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from motcua.core.text import vietnamese_sort_key
+from motcua.core.validity import valid_on
 
 from . import interchange, search
 from .constants import PublicationStatus
@@ -18,9 +19,7 @@ def procedure_list_published(*, day: datetime.date | None = None) -> QuerySet[Pr
     """Procedures the public may see: published and valid on the day (today by default)."""
     day = day or timezone.localdate()
     return Procedure.objects.filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-        Q(valid_to__isnull=True) | Q(valid_to__gte=day),
-        status=PublicationStatus.PUBLISHED,
+        valid_on(day), status=PublicationStatus.PUBLISHED
     ).select_related("field")
 
 

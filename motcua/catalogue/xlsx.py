@@ -29,6 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from motcua.accounts.constants import AgencyKind
 from motcua.core.errors import ValidationFailed
 from motcua.core.text import nfc
+from motcua.core.validity import parse_optional_date
 
 from . import interchange
 from .constants import Channel, FeeKind, OnlineType, ProcedureLevel, PublicationStatus, TimeUnit
@@ -297,7 +298,7 @@ def _convert(column: Column, value: Any) -> Any:
     if column.kind == "lines":
         return [line.strip() for line in _as_text(value).splitlines() if line.strip()]
     if column.kind == "date":
-        day = interchange._date(value)
+        day = parse_optional_date(value)
         return day.isoformat() if day else None
     if column.kind == "decimal":
         number = interchange._decimal(value)
