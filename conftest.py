@@ -32,3 +32,9 @@ def admin_client(client, admin_user):
     client.force_login(admin_user)
     client.user = admin_user
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests create many users; the production hasher's 1M PBKDF2 rounds would dominate."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

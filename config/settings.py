@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "motcua.accounts",
     "motcua.deadlines",
     "motcua.catalogue",
+    "motcua.workflow",
     "motcua.dossiers",
     "motcua.portal",
     "motcua.api",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.constants import AgencyKind
 from motcua.core.text import nfc
 from motcua.core.validity import parse_optional_date
+from motcua.deadlines.constants import DayCount, ResumeMode
 
 from .constants import Channel, FeeKind, OnlineType, ProcedureLevel, PublicationStatus, TimeUnit
 from .models import Procedure
@@ -164,6 +165,8 @@ def clean_procedure(raw: Any, *, field_slugs: set[str]) -> dict[str, Any]:
         "steps": _text_list(raw.get("steps")),
         "source": _text(raw.get("source")),
         "source_note": _text(raw.get("source_note")),
+        "day_count": _choice(raw.get("day_count"), DayCount, default=DayCount.END_OF_DAY),
+        "resume_mode": _choice(raw.get("resume_mode"), ResumeMode, default=ResumeMode.RESTART),
         "status": _choice(raw.get("status"), PublicationStatus, default=PublicationStatus.DRAFT),
         "valid_from": valid_from,
         "valid_to": valid_to,
@@ -311,6 +314,8 @@ def procedure_to_entry(procedure: Procedure) -> dict[str, Any]:
         "steps": list(procedure.steps),
         "source": procedure.source,
         "source_note": procedure.source_note,
+        "day_count": procedure.day_count,
+        "resume_mode": procedure.resume_mode,
         "status": procedure.status,
         "valid_from": procedure.valid_from.isoformat() if procedure.valid_from else None,
         "valid_to": procedure.valid_to.isoformat() if procedure.valid_to else None,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.constants import AgencyKind
 from motcua.core.validity import covers
+from motcua.deadlines.constants import DayCount, ResumeMode
 
 from .constants import Channel, FeeKind, OnlineType, ProcedureLevel, PublicationStatus, TimeUnit
 
@@ -100,6 +101,20 @@ class Procedure(models.Model):
     steps = models.JSONField(_("steps"), default=list, blank=True)
     source = models.TextField(_("source"), blank=True)
     source_note = models.TextField(_("source note"), blank=True)
+    day_count = models.CharField(
+        _("counting of working days"),
+        max_length=12,
+        choices=DayCount.choices,
+        default=DayCount.END_OF_DAY,
+        help_text=_("How a time in working days becomes a due time (domain rule, see docs)."),
+    )
+    resume_mode = models.CharField(
+        _("after a pause"),
+        max_length=10,
+        choices=ResumeMode.choices,
+        default=ResumeMode.RESTART,
+        help_text=_("What a supplement, financial obligation or stop does to the due time."),
+    )
     status = models.CharField(
         _("status"),
         max_length=10,

@@ -1,6 +1,8 @@
 """Reads of the catalogue that the portal, the API and later the dossiers use."""
 
 import datetime
+import math
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -9,9 +11,11 @@ from django.utils import timezone
 
 from motcua.core.text import vietnamese_sort_key
 from motcua.core.validity import valid_on
+from motcua.deadlines.calendar import HOURS_PER_DAY, Period
+from motcua.deadlines.constants import DayCount
 
 from . import interchange, search
-from .constants import PublicationStatus
+from .constants import Channel, PublicationStatus, TimeUnit
 from .models import Fee, Field, Procedure, ProcedureChannel
 
 
@@ -59,6 +63,29 @@ def procedure_get_published(*, national_code: str) -> Procedure:
         ),
         national_code=national_code,
     )
+
+
+def procedure_legal_period(*, procedure: Procedure, channel: str) -> Period | None:
+    """The legal time of `procedure` through `channel` (falling back to the counter's time),
+    counted the procedure's way; None when the record states no time."""
+    times = {c.channel: c for c in procedure.channels.all()}
+    row = times.get(channel)
+    if row is None or row.time_value is None:
+        row = times.get(Channel.DIRECT)
+    if row is None or row.time_value is None:
+        return None
+    return legal_period(row.time_value, row.time_unit, DayCount(procedure.day_count))
+
+
+def legal_period(value: Decimal, unit: str, count: DayCount = DayCount.END_OF_DAY) -> Period:
+    """A stated time as a deadline Period: whole working days stay days, a fraction of a
+    working day becomes working hours (1 day = 8 h), hours round up to whole hours."""
+    if unit == TimeUnit.DAY:
+        return Period(calendar_days=math.ceil(value))
+    hours = value * HOURS_PER_DAY if unit == TimeUnit.WORKING_DAY else value
+    if unit == TimeUnit.WORKING_DAY and value == int(value):
+        return Period(working_days=int(value), count=count)
+    return Period(working_hours=math.ceil(hours))
 
 
 def field_list_with_counts() -> list[Field]:

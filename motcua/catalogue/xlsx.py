@@ -30,6 +30,7 @@ from motcua.accounts.constants import AgencyKind
 from motcua.core.errors import ValidationFailed
 from motcua.core.text import nfc
 from motcua.core.validity import parse_optional_date
+from motcua.deadlines.constants import DayCount, ResumeMode
 
 from . import interchange
 from .constants import Channel, FeeKind, OnlineType, ProcedureLevel, PublicationStatus, TimeUnit
@@ -74,6 +75,8 @@ SHEETS: dict[str, list[Column]] = {
         Column("status", gettext_lazy("Status"), "choice", 12, PublicationStatus),
         Column("valid_from", gettext_lazy("Valid from"), "date", 12),
         Column("valid_to", gettext_lazy("Valid to"), "date", 12),
+        Column("day_count", gettext_lazy("Counting of working days"), "choice", 14, DayCount),
+        Column("resume_mode", gettext_lazy("After a pause"), "choice", 12, ResumeMode),
     ],
     "legal_bases": [
         CODE,

@@ -51,15 +51,29 @@ class OfficeHours:
 
 @dataclass(frozen=True)
 class Period:
-    """A legal time: working days (counted per `count`) or working hours; 0 days = same day."""
+    """A legal time: working days (counted per `count`), working hours or calendar days;
+    0 working days = within the day (the 15:00 rule)."""
 
     working_days: int | None = None
     working_hours: int | None = None
     count: DayCount = DayCount.END_OF_DAY
+    calendar_days: int | None = None
 
     def __post_init__(self) -> None:
-        if (self.working_days is None) == (self.working_hours is None):
-            raise ValueError("give exactly one of working_days and working_hours")
+        given = [self.working_days, self.working_hours, self.calendar_days]
+        if sum(value is not None for value in given) != 1:
+            raise ValueError("give exactly one of working_days, working_hours and calendar_days")
+        if any(value is not None and value < 0 for value in given):
+            raise ValueError("a legal time cannot be negative")
+
+    @property
+    def nominal_hours(self) -> int:
+        """The period in the industry's hours (1 day = 8 h; within the day = 8 h): the unit in
+        which internal processes share the legal time among their steps."""
+        if self.working_hours is not None:
+            return self.working_hours
+        days = self.working_days if self.working_days is not None else self.calendar_days
+        return max(days or 0, 1) * HOURS_PER_DAY
 
 
 def local(moment: datetime) -> datetime:
@@ -76,6 +90,12 @@ def judge(finished_at: datetime, due_at: datetime) -> Judgement:
     if finished < due:
         return Judgement.EARLY
     return Judgement.ON_TIME if finished == due else Judgement.LATE
+
+
+def judge_step(finished_at: datetime, due_at: datetime) -> Judgement:
+    """A step of an internal process lasts hours, so a step handed on after its due time is
+    late even on the same date; otherwise early or on time by date, as `judge`."""
+    return Judgement.LATE if finished_at > due_at else judge(finished_at, due_at)
 
 
 @dataclass(frozen=True)
@@ -162,11 +182,24 @@ class WorkingCalendar:
         return self.counted_from(received_at)
 
     def due(self, received_at: datetime, period: Period) -> datetime:
+        if period.calendar_days is not None:
+            return self.add_calendar_days(received_at, period.calendar_days)
         if period.working_hours is not None:
             return self.add_working_hours(received_at, period.working_hours)
         if period.working_days == 0:
             return self.same_day_due(received_at)
         return self.add_working_days(received_at, period.working_days or 0, period.count)
+
+    def add_calendar_days(self, received_at: datetime, days: int) -> datetime:
+        """Calendar days (Civil Code Arts. 147-148): the day of receipt is not counted, the
+        period ends at closing of its last day, pushed to the next working day when that day is
+        off (domain-vn §2.3)."""
+        if days == 0:
+            return self.same_day_due(received_at)
+        last = local(received_at).date() + timedelta(days=days)
+        if not self.is_working_day(last):
+            last = self.next_working_day(last)
+        return self.closing(last)
 
     def same_day_due(self, received_at: datetime, cutoff: time = SAME_DAY_CUTOFF) -> datetime:
         """The 15:00 rule: counted from before `cutoff` -> closing the same working day, else

@@ -18,18 +18,22 @@ class OverrideKind(models.TextChoices):
     WORKING_DAY = "working_day", _("Working day")
 
 
-class DayCount(StrEnum):
+class DayCount(models.TextChoices):
     """How a period in working days is counted (chosen per procedure)."""
 
-    END_OF_DAY = "end_of_day"  # Civil Code Arts. 147-148: the default
-    HOURS = "hours"  # industry practice: N x 8 working hours from the receipt time
+    # Civil Code Arts. 147-148: the default
+    END_OF_DAY = "end_of_day", _("Civil Code: from the day after receipt to closing")
+    # industry practice: N x 8 working hours from the receipt time
+    HOURS = "hours", _("8 working hours per day from the receipt time")
 
 
-class ResumeMode(StrEnum):
+class ResumeMode(models.TextChoices):
     """What happens to the due time when a paused dossier resumes (chosen per procedure)."""
 
-    RESTART = "restart"  # per decree: the full legal time again from the resume time
-    EXTEND = "extend"  # push the due time by the working time spent paused
+    # per decree: the full legal time again from the resume time
+    RESTART = "restart", _("Restart the full legal time (per decree)")
+    # push the due time by the working time spent paused
+    EXTEND = "extend", _("Extend the due time by the paused time")
 
 
 class Judgement(StrEnum):

@@ -84,3 +84,34 @@ class Act(models.TextChoices):
     WITHDRAW = "withdraw", _("Withdraw")
     FINISH = "finish", _("Finish processing")
     RETURN_RESULT = "return_result", _("Return the result")
+
+
+class ApplicantKind(models.TextChoices):
+    """Who applies; the national portal codes them 1-4 (domain-vn §2.2)."""
+
+    CITIZEN = "citizen", _("Citizen")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    STATE_AGENCY = "state_agency", _("State agency")
+    ORGANISATION = "organisation", _("Other organisation")
+
+
+NATIONAL_APPLICANT_CODE: dict[ApplicantKind, int] = {
+    ApplicantKind.CITIZEN: 1,
+    ApplicantKind.ENTERPRISE: 2,
+    ApplicantKind.STATE_AGENCY: 3,
+    ApplicantKind.ORGANISATION: 4,
+}
+
+
+class FeeStatus(models.TextChoices):
+    DUE = "due", _("Due")
+    PAID = "paid", _("Paid")
+    WAIVED = "waived", _("Waived")
+
+
+class ReturnMethod(models.TextChoices):
+    """How the result reaches the applicant."""
+
+    COUNTER = "counter", _("At the counter")
+    POST = "post", _("By post")
+    ONLINE = "online", _("Online")

@@ -1,12 +1,30 @@
-"""Dossier tables. For now only the daily counter behind the dossier codes."""
+"""Dossier tables: the dossier, what was handed in, fees, appointment history, step records and
+the daily counter behind the codes. Rows change only through dossiers.services."""
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from motcua.accounts.constants import Role
 from motcua.accounts.models import Agency
+from motcua.catalogue.constants import Channel
+from motcua.catalogue.models import Component, Fee, Procedure
+from motcua.core.models import AuditEvent
+from motcua.deadlines.constants import Judgement
+from motcua.workflow.models import Process, ProcessStep
+
+from .constants import INITIAL_STATUS, ApplicantKind, DossierStatus, FeeStatus, ReturnMethod
 
 MAX_DAILY_NUMBER = 9999  # the code's counter has four digits (Circular 01/2018 Art. 19)
+
+JUDGEMENT_CHOICES = [
+    (Judgement.EARLY, _("Early")),
+    (Judgement.ON_TIME, _("On time")),
+    (Judgement.LATE, _("Late")),
+]
 
 
 class DossierCodeCounter(models.Model):
@@ -34,3 +52,299 @@ class DossierCodeCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} {self.day.isoformat()}: {self.last_number}"
+
+
+class Dossier(models.Model):
+    """One application for one procedure (hồ sơ).
+
+    `code` is given at acceptance (Circular 01/2018 form); before that the dossier is known by
+    `uid`. Times are stored in UTC and shown in Vietnam time. `legal_time` is the procedure's
+    time for this channel as it stood at acceptance, so later catalogue edits do not move the
+    deadlines of running dossiers; the same holds for `process` (the version it started with).
+    """
+
+    uid = models.UUIDField(_("reference"), default=uuid.uuid4, unique=True, editable=False)
+    code = models.CharField(_("dossier code"), max_length=60, unique=True, null=True, blank=True)
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    receiving_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("receiving agency"),
+        on_delete=models.PROTECT,
+        related_name="dossiers_received",
+    )
+    current_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency holding it now"),
+        on_delete=models.PROTECT,
+        related_name="dossiers_held",
+        help_text=_("The receiving agency, or the agency it was transferred to (liên thông)."),
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    status = models.CharField(
+        _("status"), max_length=30, choices=DossierStatus.choices, default=INITIAL_STATUS
+    )
+    process = models.ForeignKey(
+        Process,
+        verbose_name=_("internal process"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+    )
+    current_step = models.ForeignKey(
+        ProcessStep,
+        verbose_name=_("current step"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    applicant_kind = models.CharField(
+        _("applicant type"),
+        max_length=20,
+        choices=ApplicantKind.choices,
+        default=ApplicantKind.CITIZEN,
+    )
+    applicant_name = models.CharField(_("applicant"), max_length=255)
+    applicant_id_number = models.CharField(
+        _("ID number or tax code"), max_length=20, blank=True, db_index=True
+    )
+    applicant_phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("e-mail"), blank=True)
+    applicant_address = models.CharField(_("address"), max_length=500, blank=True)
+    applicant_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant's account"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+    )
+    representative_name = models.CharField(
+        _("authorised representative"), max_length=255, blank=True
+    )
+    representative_id_number = models.CharField(
+        _("representative's ID number"), max_length=20, blank=True
+    )
+    representative_phone = models.CharField(_("representative's phone"), max_length=20, blank=True)
+    authorisation = models.CharField(
+        _("authorisation document"),
+        max_length=500,
+        blank=True,
+        help_text=_("The letter of authorisation (giấy ủy quyền) the representative presented."),
+    )
+
+    submitted_at = models.DateTimeField(_("submitted at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("appointment (due) at"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("result returned at"), null=True, blank=True)
+    closed_at = models.DateTimeField(
+        _("closed at"), null=True, blank=True, help_text=_("Refused, withdrawn or returned.")
+    )
+    legal_time = models.JSONField(
+        _("legal time"),
+        null=True,
+        blank=True,
+        help_text=_("The procedure's time for this channel at acceptance; empty if not stated."),
+    )
+    resume_mode = models.CharField(_("after a pause"), max_length=10, blank=True)
+    judgement = models.CharField(
+        _("timeliness"), max_length=10, choices=JUDGEMENT_CHOICES, blank=True
+    )
+    result_number = models.CharField(_("result number"), max_length=100, blank=True)
+    return_method = models.CharField(
+        _("result returned"), max_length=10, choices=ReturnMethod.choices, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(fields=["current_agency", "status", "due_at"]),
+            models.Index(fields=["receiving_agency", "status", "due_at"]),
+            models.Index(fields=["receiving_agency", "submitted_at"]),
+            models.Index(fields=["status", "due_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.code or str(self.uid)
+
+
+class DossierComponent(models.Model):
+    """One component of the dossier as handed in: the catalogue's requirement (or an extra
+    paper), how many originals and copies were received, and the files."""
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="components"
+    )
+    component = models.ForeignKey(
+        Component,
+        verbose_name=_("required component"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.TextField(_("name"))
+    originals = models.PositiveSmallIntegerField(_("originals received"), default=0)
+    copies = models.PositiveSmallIntegerField(_("copies received"), default=0)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("dossier component")
+        verbose_name_plural = _("dossier components")
+        ordering = ["dossier", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DossierFile(models.Model):
+    """A file of a component (scan or upload), kept through the storage API."""
+
+    component = models.ForeignKey(
+        DossierComponent,
+        verbose_name=_("component"),
+        on_delete=models.CASCADE,
+        related_name="files",
+    )
+    file = models.FileField(_("file"), upload_to="dossiers/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("dossier file")
+        verbose_name_plural = _("dossier files")
+        ordering = ["component", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class DossierFee(models.Model):
+    """A fee, charge or financial obligation the applicant owes for this dossier, in VND."""
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="fees"
+    )
+    fee = models.ForeignKey(
+        Fee,
+        verbose_name=_("catalogue fee"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    description = models.TextField(_("description"))
+    amount = models.PositiveBigIntegerField(_("amount (VND)"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=FeeStatus.choices, default=FeeStatus.DUE
+    )
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("dossier fee")
+        verbose_name_plural = _("dossier fees")
+        ordering = ["dossier", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.description}: {self.amount}"
+
+
+class AppointmentChange(models.Model):
+    """Every appointment (due) date a dossier was given, old and new (NgàyHẹnTrảTrước/Mới)."""
+
+    dossier = models.ForeignKey(
+        Dossier,
+        verbose_name=_("dossier"),
+        on_delete=models.CASCADE,
+        related_name="appointment_changes",
+    )
+    previous_due_at = models.DateTimeField(_("previous appointment"), null=True, blank=True)
+    new_due_at = models.DateTimeField(_("new appointment"), null=True, blank=True)
+    act = models.CharField(_("act"), max_length=40)
+    changed_at = models.DateTimeField(_("changed at"))
+    event = models.ForeignKey(
+        AuditEvent, verbose_name=_("audit event"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("appointment change")
+        verbose_name_plural = _("appointment changes")
+        ordering = ["dossier", "changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier}: {self.previous_due_at} → {self.new_due_at}"
+
+
+class StepRecord(models.Model):
+    """One stay of a dossier at one step (the process control slip, Mẫu 05): who held it,
+    the time given, when it left and whether that was early, on time or late."""
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="step_records"
+    )
+    step = models.ForeignKey(
+        ProcessStep,
+        verbose_name=_("step"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="step_records"
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    started_at = models.DateTimeField(_("received at"))
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("handed on at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handed on by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    end_act = models.CharField(_("handed on by act"), max_length=40, blank=True)
+    judgement = models.CharField(
+        _("timeliness"), max_length=10, choices=JUDGEMENT_CHOICES, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("step record")
+        verbose_name_plural = _("step records")
+        ordering = ["dossier", "started_at", "id"]
+        indexes = [models.Index(fields=["agency", "ended_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"],
+                condition=Q(ended_at__isnull=True),
+                name="step_record_one_open_per_dossier",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} {self.role} {self.started_at:%Y-%m-%d %H:%M}"

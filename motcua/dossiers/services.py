@@ -1,14 +1,673 @@
-"""Writes for dossiers. For now: taking the next dossier code."""
+"""Writes for dossiers: registration, counter intake and every act of the status machine.
 
-from datetime import date, datetime
+Each public function is one transaction: it locks the dossier row, checks the act against the
+status machine (states.resolve) and the internal process, applies the act's effects (code,
+deadlines, steps, fees) and appends exactly one event to the dossier's own audit chain. A
+refused act raises a DomainError and changes nothing.
 
+`at` (the moment of the act) exists for imports and the data generator; the interfaces never
+pass it, so acts happen now.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.accounts.models import Agency
-from motcua.core.errors import DomainError
+from motcua.accounts.models import Agency, User
+from motcua.catalogue.constants import Channel, OnlineType, PublicationStatus
+from motcua.catalogue.models import Component, Procedure
+from motcua.catalogue.selectors import procedure_legal_period
+from motcua.core import audit
+from motcua.core.errors import DomainError, ValidationFailed
+from motcua.core.text import nfc
+from motcua.deadlines.calendar import Period, judge, judge_step, local
+from motcua.deadlines.constants import DayCount, ResumeMode
+from motcua.deadlines.selectors import calendar_for
+from motcua.workflow import engine
+from motcua.workflow.constants import MoveKind
+from motcua.workflow.models import ProcessStep
+from motcua.workflow.selectors import process_in_force
 
-from .models import MAX_DAILY_NUMBER, DossierCodeCounter
+from . import states
+from .constants import (
+    PAUSED_STATUSES,
+    Act,
+    ApplicantKind,
+    DossierStatus,
+    FeeStatus,
+    ReturnMethod,
+)
+from .models import (
+    MAX_DAILY_NUMBER,
+    AppointmentChange,
+    Dossier,
+    DossierCodeCounter,
+    DossierComponent,
+    DossierFee,
+    StepRecord,
+)
+from .selectors import actor_roles
+
+# --- inputs -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """Who applies, and who represents them when someone else hands the dossier in."""
+
+    name: str
+    kind: str = ApplicantKind.CITIZEN
+    id_number: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    user: User | None = None
+    representative_name: str = ""
+    representative_id_number: str = ""
+    representative_phone: str = ""
+    authorisation: str = ""
+
+
+@dataclass(frozen=True)
+class ComponentReceived:
+    """A component handed in: the catalogue component (None for an extra paper)."""
+
+    component_id: int | None = None
+    name: str = ""
+    originals: int = 0
+    copies: int = 0
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ActInput:
+    """What an act may carry. Each act reads the parts it needs (see `_REQUIRED`)."""
+
+    comment: str = ""
+    target_step_id: int | None = None
+    missing: Sequence[str] = ()
+    amount: int | None = None
+    reference: str = ""
+    result_number: str = ""
+    return_method: str = ""
+
+
+# --- registration -----------------------------------------------------------------------------
+
+
+def dossier_register(
+    *,
+    procedure: Procedure,
+    agency: Agency,
+    channel: str,
+    applicant: Applicant,
+    actor: User,
+    components: Sequence[ComponentReceived] = (),
+    at: datetime | None = None,
+) -> Dossier:
+    """A new dossier, "newly registered": submitted online or by post, waiting for the one-stop
+    officer. Online, the actor is the applicant; by post, a reception officer of `agency`."""
+    now = at or timezone.now()
+    with transaction.atomic():
+        dossier = _new_dossier(procedure, agency, channel, applicant, actor, components, now)
+        if channel != Channel.ONLINE or applicant.user is None or applicant.user != actor:
+            roles = actor_roles(dossier=dossier, user=actor)
+            if not states.RECEPTION & roles:
+                raise DomainError(
+                    _("Only a reception officer of %(agency)s can register this dossier.")
+                    % {"agency": agency},
+                    code="act_not_permitted",
+                )
+        _record(dossier, actor, "register", now, {"to": dossier.status, "channel": channel})
+    return dossier
+
+
+def dossier_receive(
+    *,
+    procedure: Procedure,
+    agency: Agency,
+    channel: str,
+    applicant: Applicant,
+    actor: User,
+    components: Sequence[ComponentReceived] = (),
+    comment: str = "",
+    at: datetime | None = None,
+) -> Dossier:
+    """Counter intake: register and accept in one transaction (two events, one per act)."""
+    with transaction.atomic():
+        dossier = dossier_register(
+            procedure=procedure,
+            agency=agency,
+            channel=channel,
+            applicant=applicant,
+            actor=actor,
+            components=components,
+            at=at,
+        )
+        return dossier_act(
+            dossier=dossier, act=Act.ACCEPT, actor=actor, data=ActInput(comment=comment), at=at
+        )
+
+
+def _new_dossier(
+    procedure: Procedure,
+    agency: Agency,
+    channel: str,
+    applicant: Applicant,
+    actor: User,
+    components: Sequence[ComponentReceived],
+    now: datetime,
+) -> Dossier:
+    _check_offered(procedure, agency, channel, local(now).date())
+    _check_applicant(applicant)
+    dossier = Dossier.objects.create(
+        procedure=procedure,
+        receiving_agency=agency,
+        current_agency=agency,
+        channel=channel,
+        submitted_at=now,
+        applicant_kind=applicant.kind,
+        applicant_name=nfc(applicant.name.strip()),
+        applicant_id_number=applicant.id_number.strip(),
+        applicant_phone=applicant.phone.strip(),
+        applicant_email=applicant.email.strip(),
+        applicant_address=nfc(applicant.address.strip()),
+        applicant_user=applicant.user,
+        representative_name=nfc(applicant.representative_name.strip()),
+        representative_id_number=applicant.representative_id_number.strip(),
+        representative_phone=applicant.representative_phone.strip(),
+        authorisation=nfc(applicant.authorisation.strip()),
+    )
+    _add_components(dossier, components)
+    _add_catalogue_fees(dossier)
+    return dossier
+
+
+def _check_offered(procedure: Procedure, agency: Agency, channel: str, day: date) -> None:
+    errors = []
+    if procedure.status != PublicationStatus.PUBLISHED or not procedure.is_valid_on(day):
+        errors.append(
+            _("The procedure %(code)s is not in force.") % {"code": procedure.national_code}
+        )
+    if channel not in Channel.values:
+        errors.append(_("Unknown channel “%(channel)s”.") % {"channel": channel})
+    elif channel == Channel.ONLINE and procedure.online_type == OnlineType.NONE:
+        errors.append(_("This procedure is not offered online."))
+    if not agency.is_valid_on(day):
+        errors.append(_("%(agency)s no longer exists.") % {"agency": agency})
+    if errors:
+        raise ValidationFailed(_("The dossier cannot be registered."), errors=errors)
+
+
+def _check_applicant(applicant: Applicant) -> None:
+    errors = []
+    if not applicant.name.strip():
+        errors.append(_("The applicant's name is required."))
+    if applicant.kind not in ApplicantKind.values:
+        errors.append(_("Unknown applicant type “%(kind)s”.") % {"kind": applicant.kind})
+    for label, number in (
+        (_("ID number"), applicant.id_number),
+        (_("Representative's ID number"), applicant.representative_id_number),
+    ):
+        digits = number.strip()
+        if digits and applicant.kind == ApplicantKind.CITIZEN and not _is_citizen_id(digits):
+            errors.append(_("%(label)s must have 12 digits.") % {"label": label})
+    for phone in (applicant.phone, applicant.representative_phone):
+        if phone.strip() and not _is_phone(phone.strip()):
+            errors.append(_("“%(phone)s” is not a phone number.") % {"phone": phone})
+    if applicant.email.strip():
+        try:
+            validate_email(applicant.email.strip())
+        except ValidationError:
+            errors.append(_("“%(email)s” is not an e-mail address.") % {"email": applicant.email})
+    if applicant.representative_name.strip() and not applicant.authorisation.strip():
+        errors.append(_("A representative must present a letter of authorisation."))
+    if errors:
+        raise ValidationFailed(_("The applicant's details are not valid."), errors=errors)
+
+
+def _is_citizen_id(value: str) -> bool:
+    return len(value) == 12 and value.isdigit()
+
+
+def _is_phone(value: str) -> bool:
+    digits = value.removeprefix("+").replace(" ", "").replace(".", "")
+    return digits.isdigit() and 9 <= len(digits) <= 15
+
+
+def _add_components(dossier: Dossier, received: Sequence[ComponentReceived]) -> None:
+    required = {c.pk: c for c in Component.objects.filter(procedure=dossier.procedure)}
+    rows, errors = [], []
+    for position, item in enumerate(received, start=1):
+        component = required.get(item.component_id) if item.component_id else None
+        if item.component_id and component is None:
+            errors.append(
+                _("Component %(id)s is not a component of this procedure.")
+                % {"id": item.component_id}
+            )
+            continue
+        name = nfc(item.name.strip()) or (component.name if component else "")
+        if not name:
+            errors.append(_("Component %(n)d has no name.") % {"n": position})
+        if item.originals < 0 or item.copies < 0:
+            errors.append(_("Component %(n)d: counts cannot be negative.") % {"n": position})
+        rows.append(
+            DossierComponent(
+                dossier=dossier,
+                component=component,
+                position=position,
+                name=name,
+                originals=item.originals,
+                copies=item.copies,
+                note=item.note.strip(),
+            )
+        )
+    if errors:
+        raise ValidationFailed(_("The components are not valid."), errors=errors)
+    DossierComponent.objects.bulk_create(rows)
+
+
+def _add_catalogue_fees(dossier: Dossier) -> None:
+    """The fees the catalogue states with an amount for the dossier's channel (or the counter)."""
+    channels = {c.channel: c for c in dossier.procedure.channels.prefetch_related("fees")}
+    channel = channels.get(dossier.channel) or channels.get(Channel.DIRECT)
+    if channel is None:
+        return
+    DossierFee.objects.bulk_create(
+        DossierFee(dossier=dossier, fee=fee, description=fee.description, amount=fee.amount)
+        for fee in channel.fees.all()
+        if fee.amount
+    )
+
+
+# --- acts -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    dossier: Dossier
+    actor: User
+    act: Act
+    now: datetime
+    data: ActInput
+    event: dict[str, Any] = field(default_factory=dict)
+    appointment: tuple[datetime | None, datetime | None] | None = None
+
+
+# Acts that belong to the holder of the current step (the internal process narrows the roles).
+STEP_ACTS = frozenset({Act.FORWARD, Act.SEND_BACK, Act.TRANSFER, Act.RECEIVE_BACK, Act.FINISH})
+
+_REQUIRED: dict[Act, tuple[str, ...]] = {
+    Act.REFUSE: ("comment",),
+    Act.REQUEST_SUPPLEMENT: ("comment", "missing"),
+    Act.REQUEST_FINANCIAL_OBLIGATION: ("comment", "amount"),
+    Act.SEND_BACK: ("comment",),
+    Act.STOP: ("comment",),
+    Act.RETURN_RESULT: ("return_method",),
+}
+
+
+def dossier_act(
+    *,
+    dossier: Dossier,
+    act: Act | str,
+    actor: User,
+    data: ActInput | None = None,
+    at: datetime | None = None,
+) -> Dossier:
+    """Perform `act` on `dossier` as `actor`: one transaction, one audit event."""
+    act, data = Act(act), data or ActInput()
+    _check_input(act, data)
+    with transaction.atomic():
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        prefetch_related_objects([locked], "process__steps", "process__moves")
+        source = DossierStatus(locked.status)
+        target = states.resolve(
+            source,
+            act,
+            roles=actor_roles(dossier=locked, user=actor),
+            is_applicant=_is_applicant(locked, actor),
+        )
+        if act in STEP_ACTS and locked.current_step_id is not None:
+            _check_step_holder(locked, actor)
+        ctx = _Context(locked, actor, act, at or timezone.now(), data)
+        _EFFECTS[act](ctx)
+        locked.status = target
+        locked.save()
+        event = _record(locked, actor, act, ctx.now, {"from": source, "to": target, **ctx.event})
+        if ctx.appointment is not None:
+            AppointmentChange.objects.create(
+                dossier=locked,
+                previous_due_at=ctx.appointment[0],
+                new_due_at=ctx.appointment[1],
+                act=act,
+                changed_at=ctx.now,
+                event=event,
+            )
+    return locked
+
+
+def _check_input(act: Act, data: ActInput) -> None:
+    errors = []
+    for name in _REQUIRED.get(act, ()):
+        value = getattr(data, name)
+        if name == "missing":
+            if not [item for item in value if str(item).strip()]:
+                errors.append(_("List every missing component."))
+        elif name == "amount":
+            if value is None or value <= 0:
+                errors.append(_("The amount must be a positive number of đồng."))
+        elif name == "return_method":
+            if value not in ReturnMethod.values:
+                errors.append(_("Say how the result was returned (counter, post or online)."))
+        elif not str(value).strip():
+            errors.append(_("A reason or comment is required."))
+    if errors:
+        raise ValidationFailed(
+            _("“%(act)s” needs more information.") % {"act": act.label}, errors=errors
+        )
+
+
+def _is_applicant(dossier: Dossier, actor: User) -> bool:
+    return bool(actor.is_authenticated and dossier.applicant_user_id == actor.pk)
+
+
+def _check_step_holder(dossier: Dossier, actor: User) -> None:
+    step = dossier.current_step
+    assert step is not None
+    agency = _step_agency(dossier, step)
+    if step.role not in actor_roles(dossier=dossier, user=actor, agencies=[agency]):
+        raise DomainError(
+            _("This step (“%(step)s”) belongs to the %(role)s of %(agency)s.")
+            % {"step": step.name, "role": step.get_role_display().lower(), "agency": agency},
+            code="act_not_permitted",
+        )
+
+
+def _step_agency(dossier: Dossier, step: ProcessStep) -> Agency:
+    """The agency that holds `step`: its own, or the process's home agency."""
+    if step.agency is not None:
+        return step.agency
+    assert dossier.process is not None
+    return dossier.process.agency
+
+
+def _record(
+    dossier: Dossier, actor: User, act: str, now: datetime, data: dict[str, Any]
+) -> audit.AuditEvent:
+    return audit.record(
+        action=f"dossier.{act}",
+        actor=actor,
+        subject=dossier,
+        chain=audit.chain_of(dossier),
+        data={"code": dossier.code or "", "at": now.isoformat(), **data},
+    )
+
+
+# --- effects of each act ----------------------------------------------------------------------
+
+
+def _accept(ctx: _Context) -> None:
+    dossier = ctx.dossier
+    dossier.code = dossier_code_next(
+        agency=dossier.receiving_agency, received_on=local(ctx.now).date()
+    )
+    dossier.accepted_at = ctx.now
+    period = procedure_legal_period(procedure=dossier.procedure, channel=dossier.channel)
+    dossier.legal_time = _period_json(period)
+    dossier.resume_mode = dossier.procedure.resume_mode
+    due = calendar_for(dossier.receiving_agency).due(ctx.now, period) if period else None
+    _set_due(ctx, due)
+    ctx.event["code"] = dossier.code
+    process = process_in_force(procedure=dossier.procedure, agency=dossier.receiving_agency)
+    if process is not None:
+        dossier.process = process
+        _enter(ctx, engine.first_step(process))
+
+
+def _refuse(ctx: _Context) -> None:
+    ctx.dossier.closed_at = ctx.now
+    ctx.event["reason"] = ctx.data.comment
+
+
+def _request_supplement(ctx: _Context) -> None:
+    ctx.event |= {"reason": ctx.data.comment, "missing": list(ctx.data.missing)}
+    if ctx.dossier.status == DossierStatus.IN_PROCESSING:
+        _pause(ctx)
+
+
+def _receive_supplement(ctx: _Context) -> None:
+    if ctx.dossier.status in PAUSED_STATUSES:
+        _resume(ctx)
+
+
+def _request_financial_obligation(ctx: _Context) -> None:
+    assert ctx.data.amount is not None
+    DossierFee.objects.create(
+        dossier=ctx.dossier, description=ctx.data.comment, amount=ctx.data.amount
+    )
+    ctx.event |= {"reason": ctx.data.comment, "amount": ctx.data.amount}
+    _pause(ctx)
+
+
+def _confirm_payment(ctx: _Context) -> None:
+    due = ctx.dossier.fees.filter(status=FeeStatus.DUE)
+    ctx.event |= {"paid": sum(fee.amount for fee in due), "reference": ctx.data.reference}
+    due.update(status=FeeStatus.PAID, paid_at=ctx.now, reference=ctx.data.reference)
+    _resume(ctx)
+
+
+def _forward(ctx: _Context) -> None:
+    _move(ctx, MoveKind.FORWARD, into_transfer=False)
+
+
+def _send_back(ctx: _Context) -> None:
+    _move(ctx, MoveKind.BACK, into_transfer=False)
+
+
+def _transfer(ctx: _Context) -> None:
+    if ctx.dossier.process is None:
+        raise DomainError(
+            _("This dossier has no internal process, so there is no other agency to send it to."),
+            code="no_transfer_step",
+        )
+    _move(ctx, MoveKind.FORWARD, into_transfer=True)
+
+
+def _receive_back(ctx: _Context) -> None:
+    _move(ctx, MoveKind.FORWARD, into_transfer=False)
+
+
+def _stop(ctx: _Context) -> None:
+    ctx.event["reason"] = ctx.data.comment
+    _pause(ctx)
+
+
+def _resume_act(ctx: _Context) -> None:
+    _resume(ctx)
+
+
+def _withdraw(ctx: _Context) -> None:
+    ctx.dossier.closed_at = ctx.now
+    ctx.event["reason"] = ctx.data.comment
+    _leave(ctx)
+    ctx.dossier.current_step = None
+
+
+def _finish(ctx: _Context) -> None:
+    dossier = ctx.dossier
+    step = dossier.current_step
+    if (
+        dossier.process is not None
+        and step is not None
+        and not engine.is_last(dossier.process, step)
+    ):
+        raise DomainError(
+            _("The internal process has further steps; forward the dossier first."),
+            code="process_not_finished",
+        )
+    _leave(ctx)
+    dossier.current_step = None
+    dossier.finished_at = ctx.now
+    dossier.result_number = ctx.data.result_number.strip()
+    dossier.judgement = judge(ctx.now, dossier.due_at) if dossier.due_at else ""
+    ctx.event |= {"result_number": dossier.result_number, "judgement": dossier.judgement}
+
+
+def _return_result(ctx: _Context) -> None:
+    ctx.dossier.returned_at = ctx.dossier.closed_at = ctx.now
+    ctx.dossier.return_method = ctx.data.return_method
+    ctx.event["return_method"] = ctx.data.return_method
+
+
+_EFFECTS: dict[Act, Callable[[_Context], None]] = {
+    Act.ACCEPT: _accept,
+    Act.REFUSE: _refuse,
+    Act.REQUEST_SUPPLEMENT: _request_supplement,
+    Act.RECEIVE_SUPPLEMENT: _receive_supplement,
+    Act.REQUEST_FINANCIAL_OBLIGATION: _request_financial_obligation,
+    Act.CONFIRM_PAYMENT: _confirm_payment,
+    Act.FORWARD: _forward,
+    Act.SEND_BACK: _send_back,
+    Act.TRANSFER: _transfer,
+    Act.RECEIVE_BACK: _receive_back,
+    Act.STOP: _stop,
+    Act.RESUME: _resume_act,
+    Act.WITHDRAW: _withdraw,
+    Act.FINISH: _finish,
+    Act.RETURN_RESULT: _return_result,
+}
+
+
+# --- deadlines and steps ----------------------------------------------------------------------
+
+
+def _period_json(period: Period | None) -> dict[str, Any] | None:
+    if period is None:
+        return None
+    return {
+        "working_days": period.working_days,
+        "working_hours": period.working_hours,
+        "calendar_days": period.calendar_days,
+        "count": str(period.count),
+    }
+
+
+def _period(dossier: Dossier) -> Period | None:
+    if not dossier.legal_time:
+        return None
+    values = dict(dossier.legal_time)
+    return Period(
+        working_days=values.get("working_days"),
+        working_hours=values.get("working_hours"),
+        calendar_days=values.get("calendar_days"),
+        count=DayCount(values.get("count") or DayCount.END_OF_DAY),
+    )
+
+
+def _set_due(ctx: _Context, due: datetime | None) -> None:
+    if due != ctx.dossier.due_at:
+        ctx.appointment = (ctx.dossier.due_at, due)
+        ctx.dossier.due_at = due
+    ctx.event["due_at"] = due.isoformat() if due else None
+
+
+def _pause(ctx: _Context) -> None:
+    ctx.dossier.paused_at = ctx.now
+
+
+def _resume(ctx: _Context) -> None:
+    """The clock runs again: a new appointment (restart or extend, per procedure) and the open
+    step's due time moves by the paused working time."""
+    dossier = ctx.dossier
+    paused_at = dossier.paused_at or ctx.now
+    calendar = calendar_for(dossier.receiving_agency)
+    period = _period(dossier)
+    if dossier.due_at is not None and period is not None:
+        mode = ResumeMode(dossier.resume_mode or ResumeMode.RESTART)
+        _set_due(ctx, calendar.resume(dossier.due_at, paused_at, ctx.now, period, mode))
+    paused = calendar.working_time_between(paused_at, ctx.now)
+    record = _open_record(dossier)
+    if record is not None and record.due_at is not None and paused:
+        record.due_at = calendar.add_working_time(record.due_at, paused)
+        record.save(update_fields=["due_at"])
+    dossier.paused_at = None
+    ctx.event["paused_working_hours"] = round(paused / timedelta(hours=1), 2)
+
+
+def _move(ctx: _Context, kind: MoveKind, *, into_transfer: bool) -> None:
+    dossier = ctx.dossier
+    if dossier.process is None or dossier.current_step is None:
+        return  # no internal process: the status machine alone decides
+    target = engine.resolve_move(
+        dossier.process, dossier.current_step, kind, ctx.data.target_step_id
+    )
+    if kind == MoveKind.FORWARD and target.is_transfer != into_transfer:
+        raise DomainError(
+            _("The next step “%(step)s” is at another agency: transfer the dossier.")
+            % {"step": target.name}
+            if target.is_transfer
+            else _("The next step “%(step)s” is not at another agency: forward the dossier.")
+            % {"step": target.name},
+            code="wrong_move",
+        )
+    _leave(ctx)
+    _enter(ctx, target)
+    ctx.event["comment"] = ctx.data.comment
+
+
+def _open_record(dossier: Dossier) -> StepRecord | None:
+    return dossier.step_records.filter(ended_at__isnull=True).first()
+
+
+def _leave(ctx: _Context) -> None:
+    record = _open_record(ctx.dossier)
+    if record is None:
+        return
+    record.ended_at, record.ended_by, record.end_act = ctx.now, ctx.actor, ctx.act
+    record.judgement = judge_step(ctx.now, record.due_at) if record.due_at else ""
+    record.save(update_fields=["ended_at", "ended_by", "end_act", "judgement"])
+    ctx.event["step_judgement"] = record.judgement
+
+
+def _enter(ctx: _Context, step: ProcessStep) -> None:
+    dossier = ctx.dossier
+    agency = _step_agency(dossier, step)
+    due = _step_due(dossier, step, agency, ctx.now)
+    StepRecord.objects.create(
+        dossier=dossier, step=step, agency=agency, role=step.role, started_at=ctx.now, due_at=due
+    )
+    dossier.current_step = step
+    dossier.current_agency = agency
+    ctx.event |= {
+        "step": step.name,
+        "step_id": step.pk,
+        "step_due_at": due.isoformat() if due else None,
+    }
+
+
+def _step_due(dossier: Dossier, step: ProcessStep, agency: Agency, start: datetime) -> datetime:
+    """The step's share of the dossier's legal time (in the industry's hours, 1 day = 8 h),
+    counted in working time from when the step receives the dossier; without a stated legal
+    time, the step's own hours."""
+    assert dossier.process is not None
+    period = _period(dossier)
+    if period is None:
+        hours = float(step.hours)
+    else:
+        hours = float(engine.step_shares(dossier.process)[step.pk]) * period.nominal_hours
+    return calendar_for(agency).add_working_time(start, timedelta(hours=hours))
+
+
+# --- codes ------------------------------------------------------------------------------------
 
 
 def dossier_code_next(*, agency: Agency, received_on: date) -> str:

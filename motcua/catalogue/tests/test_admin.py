@@ -170,6 +170,8 @@ def test_admin_edit_goes_through_the_service(admin_client):
         "applicants": "[]",
         "results": '["Phiếu lý lịch"]',
         "steps": "[]",
+        "day_count": "end_of_day",
+        "resume_mode": "restart",
     }
     for prefix in ("channels", "components"):
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}

@@ -1,0 +1,89 @@
+"""Reads about dossiers, with the visibility rule in one place.
+
+Officials see the dossiers of the agencies where they hold a role: those received there, those
+held there now (transferred to them, liên thông) and those that passed through one of their steps.
+Province administrators and supervisors see the whole province. Applicants see their own.
+Everything else does not exist for the caller (the interfaces answer "not found").
+"""
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from motcua.accounts.constants import Role
+from motcua.accounts.models import Agency, Membership, User
+from motcua.core import audit
+from motcua.core.models import AuditEvent
+
+from .models import Dossier, StepRecord
+
+PROVINCE_WIDE_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.SUPERVISOR})
+
+
+def actor_roles(
+    *, dossier: Dossier, user: Any, agencies: Iterable[Agency] | None = None
+) -> set[str]:
+    """Roles `user` holds where the dossier is: its receiving agency and the agency holding it
+    now (or only in `agencies`)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    wanted = (
+        {agency.pk for agency in agencies}
+        if agencies is not None
+        else {dossier.receiving_agency_id, dossier.current_agency_id}
+    )
+    return set(
+        Membership.objects.filter(user=user, agency_id__in=wanted).values_list("role", flat=True)
+    )
+
+
+def dossier_list_visible(*, user: User) -> QuerySet[Dossier]:
+    """Every dossier `user` may see (see the module doc)."""
+    dossiers = Dossier.objects.select_related(
+        "procedure", "receiving_agency", "current_agency", "current_step"
+    )
+    if not getattr(user, "is_authenticated", False):
+        return dossiers.none()
+    memberships = Membership.objects.filter(user=user)
+    if memberships.filter(role__in=PROVINCE_WIDE_ROLES).exists():
+        return dossiers
+    agency_ids = memberships.values("agency_id")
+    handled = StepRecord.objects.filter(dossier=OuterRef("pk"), agency_id__in=agency_ids)
+    return dossiers.filter(
+        Q(applicant_user=user)
+        | Q(receiving_agency_id__in=agency_ids)
+        | Q(current_agency_id__in=agency_ids)
+        | Exists(handled)
+    )
+
+
+def dossier_get_visible(*, user: User, key: str) -> Dossier:
+    """One visible dossier by its code or its reference (uid); Dossier.DoesNotExist otherwise."""
+    visible = dossier_list_visible(user=user)
+    if _looks_like_uuid(key):
+        return visible.get(uid=key)
+    return visible.get(code=key)
+
+
+def _looks_like_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def dossier_events(*, dossier: Dossier) -> QuerySet[AuditEvent]:
+    """The dossier's own audit chain, oldest first: its timeline."""
+    return (
+        AuditEvent.objects.filter(chain=audit.chain_of(dossier))
+        .select_related("actor")
+        .order_by("seq")
+    )
+
+
+def dossier_verify(*, dossier: Dossier) -> audit.BrokenLink | None:
+    """The first broken link of the dossier's audit chain, or None when it is intact."""
+    return audit.first_broken_link(audit.chain_of(dossier))

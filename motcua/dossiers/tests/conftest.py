@@ -1,0 +1,132 @@
+"""A small province for dossier tests: a commune with a one-stop desk and every role, a tax
+office for the inter-agency step, a procedure with a stated time and fee, and its process."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+
+from motcua.accounts.constants import AgencyKind, Level, Role
+from motcua.accounts.models import Agency, Membership, User
+from motcua.catalogue.constants import Channel, ProcedureLevel, PublicationStatus, TimeUnit
+from motcua.catalogue.models import Component, Fee, Field, Procedure, ProcedureChannel
+from motcua.deadlines.calendar import VN_TZ
+from motcua.dossiers.services import Applicant, ComponentReceived, dossier_receive
+from motcua.workflow.models import Process
+from motcua.workflow.services import process_create, process_publish
+
+# Six steps over the procedure's 5 working days (40 h): reception, specialist, the tax office
+# (liên thông), department head, leader, clerk.
+STEPS = [
+    ("Tiếp nhận, chuyển hồ sơ", Role.RECEPTION_OFFICER, False, 2),
+    ("Thẩm định hồ sơ", Role.SPECIALIST, False, 18),
+    ("Xác định nghĩa vụ thuế", Role.SPECIALIST, True, 8),
+    ("Xem xét, trình ký", Role.DEPARTMENT_HEAD, False, 4),
+    ("Ký duyệt kết quả", Role.LEADER, False, 4),
+    ("Vào sổ, đóng dấu, phát hành", Role.CLERK, False, 4),
+]
+
+
+def vn(*args: int) -> datetime:
+    return datetime(*args, tzinfo=VN_TZ)  # type: ignore[misc]
+
+
+@dataclass
+class Province:
+    commune: Agency
+    tax: Agency
+    other_commune: Agency
+    procedure: Procedure
+    users: dict[str, User]  # by role, plus "tax_specialist", "outsider", "citizen"
+
+    def applicant(self, **changes: object) -> Applicant:
+        values: dict[str, object] = {
+            "name": "Nguyễn Văn An",
+            "id_number": "022090001234",
+            "phone": "0912345678",
+            "user": self.users["citizen"],
+        }
+        return Applicant(**(values | changes))  # type: ignore[arg-type]
+
+
+def _agency(slug: str, identifier: str, kind: str = AgencyKind.COMMUNE_PC) -> Agency:
+    return Agency.objects.create(
+        slug=slug, identifier=identifier, name=f"Cơ quan {slug}", kind=kind, level=Level.COMMUNE
+    )
+
+
+def _user(username: str, agency: Agency | None = None, role: str | None = None) -> User:
+    user = User.objects.create_user(username=username, password="x", full_name=username)
+    if agency is not None and role is not None:
+        Membership.objects.create(user=user, agency=agency, role=role)
+    return user
+
+
+def make_procedure(
+    days: Decimal | None = Decimal(5), unit: str = TimeUnit.WORKING_DAY
+) -> Procedure:
+    field, _ = Field.objects.get_or_create(slug="dat-dai", defaults={"name": "Đất đai"})
+    procedure = Procedure.objects.create(
+        national_code="1.004227",
+        name="Đăng ký biến động quyền sử dụng đất",
+        field=field,
+        level=ProcedureLevel.COMMUNE,
+        agency_kind=AgencyKind.COMMUNE_PC,
+        status=PublicationStatus.PUBLISHED,
+    )
+    counter = ProcedureChannel.objects.create(
+        procedure=procedure, channel=Channel.DIRECT, time_value=days, time_unit=unit
+    )
+    ProcedureChannel.objects.create(
+        procedure=procedure, channel=Channel.ONLINE, time_value=days, time_unit=unit
+    )
+    Fee.objects.create(channel=counter, amount=30000, description="Lệ phí đăng ký")
+    Component.objects.create(procedure=procedure, position=1, name="Đơn đăng ký", originals=1)
+    return procedure
+
+
+@pytest.fixture
+def province(db) -> Province:
+    commune = _agency("xa-a", "000.00.01.H49")
+    tax = _agency("thue", "000.00.02.H49", AgencyKind.OTHER)
+    other = _agency("xa-b", "000.00.03.H49")
+    users = {role: _user(role, commune, role) for role in Role.values}
+    users["tax_specialist"] = _user("tax_specialist", tax, Role.SPECIALIST)
+    users["outsider"] = _user("outsider", other, Role.RECEPTION_OFFICER)
+    users["citizen"] = _user("citizen")
+    return Province(commune, tax, other, make_procedure(), users)
+
+
+def publish_process(province: Province) -> Process:
+    steps = [
+        {
+            "name": name,
+            "role": role,
+            "agency": province.tax if elsewhere else None,
+            "hours": Decimal(hours),
+        }
+        for name, role, elsewhere, hours in STEPS
+    ]
+    admin = province.users[Role.PROVINCE_ADMIN]
+    process = process_create(
+        procedure=province.procedure, agency=province.commune, actor=admin, steps=steps
+    )
+    return process_publish(process=process, actor=admin)
+
+
+@pytest.fixture
+def process(province: Province) -> Process:
+    return publish_process(province)
+
+
+def receive(province: Province, at: datetime | None = None, **changes: object):
+    return dossier_receive(
+        procedure=province.procedure,
+        agency=province.commune,
+        channel=Channel.DIRECT,
+        applicant=province.applicant(**changes),
+        actor=province.users[Role.RECEPTION_OFFICER],
+        components=[ComponentReceived(name="Đơn đăng ký", originals=1)],
+        at=at,
+    )
