@@ -160,6 +160,11 @@ class Dossier(models.Model):
     return_method = models.CharField(
         _("result returned"), max_length=10, choices=ReturnMethod.choices, blank=True
     )
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=0,
+        help_text=_("Counts the acts; a client states the version it saw to act on it."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

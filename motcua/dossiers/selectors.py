@@ -61,10 +61,16 @@ def dossier_list_visible(*, user: User) -> QuerySet[Dossier]:
 
 def dossier_get_visible(*, user: User, key: str) -> Dossier:
     """One visible dossier by its code or its reference (uid); Dossier.DoesNotExist otherwise."""
-    visible = dossier_list_visible(user=user)
-    if _looks_like_uuid(key):
-        return visible.get(uid=key)
-    return visible.get(code=key)
+    return dossier_list_visible(user=user).get(_key_filter(key))
+
+
+def dossier_get_any(*, key: str) -> Dossier:
+    """One dossier by code or reference, whoever asks: for administrators' commands only."""
+    return Dossier.objects.get(_key_filter(key))
+
+
+def _key_filter(key: str) -> Q:
+    return Q(uid=key) if _looks_like_uuid(key) else Q(code=key)
 
 
 def _looks_like_uuid(value: str) -> bool:

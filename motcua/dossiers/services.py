@@ -98,6 +98,7 @@ class ActInput:
     reference: str = ""
     result_number: str = ""
     return_method: str = ""
+    expected_version: int | None = None  # the version the actor saw; None = do not check
 
 
 # --- registration -----------------------------------------------------------------------------
@@ -329,6 +330,7 @@ def dossier_act(
     with transaction.atomic():
         locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
         prefetch_related_objects([locked], "process__steps", "process__moves")
+        _check_version(locked, data.expected_version)
         source = DossierStatus(locked.status)
         target = states.resolve(
             source,
@@ -341,6 +343,7 @@ def dossier_act(
         ctx = _Context(locked, actor, act, at or timezone.now(), data)
         _EFFECTS[act](ctx)
         locked.status = target
+        locked.version += 1
         locked.save()
         event = _record(locked, actor, act, ctx.now, {"from": source, "to": target, **ctx.event})
         if ctx.appointment is not None:
@@ -373,6 +376,16 @@ def _check_input(act: Act, data: ActInput) -> None:
     if errors:
         raise ValidationFailed(
             _("“%(act)s” needs more information.") % {"act": act.label}, errors=errors
+        )
+
+
+def _check_version(dossier: Dossier, expected: int | None) -> None:
+    """Two officers clicking at once: the second one's act was meant for a dossier that has
+    moved on, so it is refused instead of being applied to the new state."""
+    if expected is not None and expected != dossier.version:
+        raise DomainError(
+            _("The dossier was changed by someone else after you opened it; reload it."),
+            code="stale_version",
         )
 
 

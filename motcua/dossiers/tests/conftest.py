@@ -86,8 +86,9 @@ def make_procedure(
     return procedure
 
 
-@pytest.fixture
-def province(db) -> Province:
+def build_province() -> Province:
+    """The agencies, users and procedure (a plain function, for tests that manage their own
+    database access, such as the PostgreSQL concurrency tests)."""
     commune = _agency("xa-a", "000.00.01.H49")
     tax = _agency("thue", "000.00.02.H49", AgencyKind.OTHER)
     other = _agency("xa-b", "000.00.03.H49")
@@ -96,6 +97,11 @@ def province(db) -> Province:
     users["outsider"] = _user("outsider", other, Role.RECEPTION_OFFICER)
     users["citizen"] = _user("citizen")
     return Province(commune, tax, other, make_procedure(), users)
+
+
+@pytest.fixture
+def province(db) -> Province:
+    return build_province()
 
 
 def publish_process(province: Province) -> Process:

@@ -303,3 +303,36 @@ def test_chains_of_two_dossiers_are_independent(province):
     AuditEvent.objects.filter(chain=f"dossiers.dossier:{first.pk}", seq=2).update(data={})
     assert dossier_verify(dossier=first) is not None
     assert dossier_verify(dossier=second) is None
+
+
+def test_verify_command_reports_the_first_broken_link(province):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    intact, tampered = receive(province), receive(province)
+    output = StringIO()
+    call_command("verify_audit", intact.code, str(tampered.uid), stdout=output)
+    assert output.getvalue().count("OK") == 2
+    event = dossier_events(dossier=tampered).last()
+    AuditEvent.objects.filter(pk=event.pk).update(action="dossier.refuse")
+    output = StringIO()
+    with pytest.raises(CommandError, match="1 broken"):
+        call_command("verify_audit", "--all", stdout=output)
+    assert f"BROKEN  dossiers.dossier:{tampered.pk}: first broken link at #2" in output.getvalue()
+    assert f"OK      dossiers.dossier:{intact.pk}" in output.getvalue()
+    with pytest.raises(CommandError, match="No dossier"):
+        call_command("verify_audit", "000.00.01.H49-000000-0000")
+
+
+def test_admin_shows_dossiers_read_only(admin_client, province, process):
+    from django.urls import reverse
+
+    dossier = receive(province)
+    changelist = admin_client.get(reverse("admin:dossiers_dossier_changelist"))
+    assert changelist.status_code == 200 and dossier.code in changelist.content.decode()
+    url = reverse("admin:dossiers_dossier_change", args=[dossier.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200 and "Tiếp nhận, chuyển hồ sơ" in page.content.decode()
+    assert admin_client.post(url, {"applicant_name": "X"}).status_code == 403
+    assert Dossier.objects.get(pk=dossier.pk).applicant_name == "Nguyễn Văn An"
