@@ -8,14 +8,17 @@ Everything else does not exist for the caller (the interfaces answer "not found"
 
 import uuid
 from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from motcua.accounts.constants import Role
 from motcua.accounts.models import Agency, Membership, User
 from motcua.core import audit
 from motcua.core.models import AuditEvent
+from motcua.deadlines.calendar import VN_TZ
 
 from .models import Dossier, StepRecord
 
@@ -93,3 +96,59 @@ def dossier_events(*, dossier: Dossier) -> QuerySet[AuditEvent]:
 def dossier_verify(*, dossier: Dossier) -> audit.BrokenLink | None:
     """The first broken link of the dossier's audit chain, or None when it is intact."""
     return audit.first_broken_link(audit.chain_of(dossier))
+
+
+def dossier_overdue_q(*, now: datetime | None = None) -> Q:
+    """Dossiers past their appointment and still open: not finished, not closed (refused,
+    withdrawn, returned) and not paused (the legal clock stops during a pause; resuming gives
+    a new appointment)."""
+    return Q(
+        due_at__lt=now or timezone.now(),
+        finished_at__isnull=True,
+        closed_at__isnull=True,
+        paused_at__isnull=True,
+    )
+
+
+def dossier_filter(
+    dossiers: QuerySet[Dossier],
+    *,
+    status: str = "",
+    procedure: str = "",
+    agency: str = "",
+    channel: str = "",
+    code: str = "",
+    received_from: date | None = None,
+    received_to: date | None = None,
+    overdue: bool | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Dossier]:
+    """Narrow `dossiers` (e.g. `dossier_list_visible`); empty values do not filter.
+
+    `procedure` is a national code, `agency` the receiving agency's key (slug);
+    `received_from` / `received_to` are days in Vietnam time on `submitted_at`, both included;
+    `overdue` True keeps the overdue dossiers (`dossier_overdue_q`), False the others.
+    """
+    filters = Q()
+    if status:
+        filters &= Q(status=status)
+    if procedure:
+        filters &= Q(procedure__national_code=procedure)
+    if agency:
+        filters &= Q(receiving_agency__slug=agency)
+    if channel:
+        filters &= Q(channel=channel)
+    if code:
+        filters &= Q(code=code)
+    # The first and last days a datetime can hold have no start / no next day in UTC.
+    if received_from is not None and received_from > date.min:
+        filters &= Q(submitted_at__gte=datetime.combine(received_from, time.min, tzinfo=VN_TZ))
+    if received_to is not None and received_to < date.max:
+        next_day = received_to + timedelta(days=1)
+        filters &= Q(submitted_at__lt=datetime.combine(next_day, time.min, tzinfo=VN_TZ))
+    dossiers = dossiers.filter(filters)
+    if overdue is True:
+        dossiers = dossiers.filter(dossier_overdue_q(now=now))
+    elif overdue is False:
+        dossiers = dossiers.exclude(dossier_overdue_q(now=now))
+    return dossiers

@@ -28,7 +28,7 @@ from motcua.catalogue.selectors import procedure_legal_period
 from motcua.core import audit
 from motcua.core.errors import DomainError, ValidationFailed
 from motcua.core.text import nfc
-from motcua.deadlines.calendar import Period, judge, judge_step, local
+from motcua.deadlines.calendar import Period, WorkingCalendar, judge, judge_step, local
 from motcua.deadlines.constants import DayCount, ResumeMode
 from motcua.deadlines.selectors import calendar_for
 from motcua.workflow import engine
@@ -437,7 +437,7 @@ def _accept(ctx: _Context) -> None:
     period = procedure_legal_period(procedure=dossier.procedure, channel=dossier.channel)
     dossier.legal_time = _period_json(period)
     dossier.resume_mode = dossier.procedure.resume_mode
-    due = calendar_for(dossier.receiving_agency).due(ctx.now, period) if period else None
+    due = _calendar(dossier.receiving_agency, ctx.now).due(ctx.now, period) if period else None
     _set_due(ctx, due)
     ctx.event["code"] = dossier.code
     process = process_in_force(procedure=dossier.procedure, agency=dossier.receiving_agency)
@@ -563,6 +563,12 @@ _EFFECTS: dict[Act, Callable[[_Context], None]] = {
 # --- deadlines and steps ----------------------------------------------------------------------
 
 
+def _calendar(agency: Agency, moment: datetime) -> WorkingCalendar:
+    """The agency's calendar for the years around `moment` (imports may act in the past)."""
+    year = local(moment).year
+    return calendar_for(agency, years=range(year - 1, year + 3))
+
+
 def _period_json(period: Period | None) -> dict[str, Any] | None:
     if period is None:
         return None
@@ -602,7 +608,7 @@ def _resume(ctx: _Context) -> None:
     step's due time moves by the paused working time."""
     dossier = ctx.dossier
     paused_at = dossier.paused_at or ctx.now
-    calendar = calendar_for(dossier.receiving_agency)
+    calendar = _calendar(dossier.receiving_agency, ctx.now)
     period = _period(dossier)
     if dossier.due_at is not None and period is not None:
         mode = ResumeMode(dossier.resume_mode or ResumeMode.RESTART)
@@ -677,7 +683,7 @@ def _step_due(dossier: Dossier, step: ProcessStep, agency: Agency, start: dateti
         hours = float(step.hours)
     else:
         hours = float(engine.step_shares(dossier.process)[step.pk]) * period.nominal_hours
-    return calendar_for(agency).add_working_time(start, timedelta(hours=hours))
+    return _calendar(agency, start).add_working_time(start, timedelta(hours=hours))
 
 
 # --- codes ------------------------------------------------------------------------------------

@@ -336,3 +336,29 @@ def test_admin_shows_dossiers_read_only(admin_client, province, process):
     assert page.status_code == 200 and "Tiếp nhận, chuyển hồ sơ" in page.content.decode()
     assert admin_client.post(url, {"applicant_name": "X"}).status_code == 403
     assert Dossier.objects.get(pk=dossier.pk).applicant_name == "Nguyễn Văn An"
+
+
+def test_a_dossier_keeps_the_process_version_it_started_with(province, process):
+    from motcua.workflow.services import process_new_version, process_publish, process_update
+
+    started = act(province, receive(province), Act.FORWARD, Role.RECEPTION_OFFICER)
+    admin = province.users[Role.PROVINCE_ADMIN]
+    draft = process_new_version(process=process, actor=admin)
+    steps = [
+        {"name": "Tiếp nhận", "role": Role.RECEPTION_OFFICER, "hours": 8},
+        {"name": "Giải quyết", "role": Role.LEADER, "hours": 32},
+    ]
+    process_update(process=draft, actor=admin, steps=steps, moves=[])
+    process_publish(process=draft, actor=admin)
+    later = act(province, receive(province), Act.FORWARD, Role.RECEPTION_OFFICER)
+    assert later.process == draft and later.current_step.name == "Giải quyết"
+    assert started.process == process
+    started = act(province, started, Act.TRANSFER, Role.SPECIALIST)  # v1's tax-office step
+    assert started.current_step.name == "Xác định nghĩa vụ thuế"
+
+
+def test_an_imported_act_uses_the_calendar_of_its_own_year(province):
+    # Fri 2 Feb 2024 + 5 working days across Tết Giáp Thìn (off Thu 8 - Wed 14 Feb 2024):
+    # 5, 6, 7, 15, 16 Feb -> due Fri 16 Feb 2024.
+    dossier = receive(province, at=vn(2024, 2, 2, 9, 0))
+    assert local(dossier.due_at) == vn(2024, 2, 16, 17, 0)
