@@ -509,7 +509,7 @@ def _resume_act(ctx: _Context) -> None:
 
 
 def _withdraw(ctx: _Context) -> None:
-    ctx.dossier.closed_at = ctx.now
+    ctx.dossier.closed_at, ctx.dossier.paused_at = ctx.now, None
     ctx.event["reason"] = ctx.data.comment
     _leave(ctx)
     ctx.dossier.current_step = None
