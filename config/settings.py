@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -135,19 +136,40 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Token first: its WWW-Authenticate challenge makes a request without credentials a 401.
+    # Session keeps the browser (and Swagger UI after signing in) working, with CSRF checks.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "motcua.api.exceptions.problem_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "MotCua API",
-    "DESCRIPTION": "Public API of the MotCua one-stop shop: procedure catalogue.",
+    "DESCRIPTION": (
+        "API of the MotCua one-stop shop (một cửa điện tử).\n\n"
+        "Public, without credentials: the procedure catalogue (thủ tục hành chính) and the "
+        "deadline calculator.\n\n"
+        "Dossiers (hồ sơ) need credentials: officials and integrators send "
+        "`Authorization: Token <key>` (an administrator issues the key with "
+        "`python manage.py api_token <username>`); a signed-in browser session works too. "
+        "Use **Authorize** and enter `Token <key>`. A dossier the caller may not see answers "
+        "404, as if it did not exist.\n\n"
+        "Every error is RFC 7807 `application/problem+json`."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "DossierStatusEnum": "motcua.dossiers.constants.DossierStatus",
+        "DossierActEnum": "motcua.dossiers.constants.Act",
+        "FeeStatusEnum": "motcua.dossiers.constants.FeeStatus",
+        "ApplicantKindEnum": "motcua.dossiers.constants.ApplicantKind",
+    },
 }
 
 LOGIN_URL = "admin:login"

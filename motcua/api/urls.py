@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .v1.deadlines import DeadlineApi
+from .v1.dossiers import DossierActApi, DossierDetailApi, DossierEventsApi, DossierListApi
 from .v1.procedures import ProcedureDetailApi, ProcedureListApi
 
 app_name = "api"
@@ -10,6 +11,10 @@ urlpatterns = [
     path("v1/procedures", ProcedureListApi.as_view(), name="procedure-list"),
     path("v1/procedures/<str:code>", ProcedureDetailApi.as_view(), name="procedure-detail"),
     path("v1/deadlines", DeadlineApi.as_view(), name="deadlines"),
+    path("v1/dossiers", DossierListApi.as_view(), name="dossier-list"),
+    path("v1/dossiers/<str:key>", DossierDetailApi.as_view(), name="dossier-detail"),
+    path("v1/dossiers/<str:key>/events", DossierEventsApi.as_view(), name="dossier-events"),
+    path("v1/dossiers/<str:key>/acts", DossierActApi.as_view(), name="dossier-acts"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -19,10 +19,16 @@ from motcua.accounts.models import Agency, Membership, User
 from motcua.core import audit
 from motcua.core.models import AuditEvent
 from motcua.deadlines.calendar import VN_TZ
+from motcua.workflow import engine
+from motcua.workflow.models import ProcessStep
 
+from .constants import Act, DossierStatus
 from .models import Dossier, StepRecord
+from .states import allowed_acts
 
 PROVINCE_WIDE_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.SUPERVISOR})
+# Acts that belong to the holder of the current step (the internal process narrows the roles).
+STEP_ACTS = frozenset({Act.FORWARD, Act.SEND_BACK, Act.TRANSFER, Act.RECEIVE_BACK, Act.FINISH})
 
 
 def actor_roles(
@@ -40,6 +46,48 @@ def actor_roles(
     return set(
         Membership.objects.filter(user=user, agency_id__in=wanted).values_list("role", flat=True)
     )
+
+
+def step_agency(*, dossier: Dossier, step: ProcessStep) -> Agency:
+    """The agency that holds `step`: its own, or the process's home agency."""
+    if step.agency is not None:
+        return step.agency
+    assert dossier.process is not None
+    return dossier.process.agency
+
+
+def holds_current_step(*, dossier: Dossier, user: Any) -> bool:
+    """Whether `user` holds the role of the dossier's current step in the step's agency."""
+    step = dossier.current_step
+    if step is None:
+        return False
+    agency = step_agency(dossier=dossier, step=step)
+    return step.role in actor_roles(dossier=dossier, user=user, agencies=[agency])
+
+
+def dossier_allowed_acts(*, dossier: Dossier, user: Any) -> list[Act]:
+    """What `user` may do to the dossier now: the status machine's acts for their roles, the
+    step acts only for the holder of the current step, forward or transfer as the next step
+    requires, finish only at the last step. (The act itself still checks everything.)"""
+    acts = allowed_acts(
+        DossierStatus(dossier.status),
+        roles=actor_roles(dossier=dossier, user=user),
+        is_applicant=bool(user.is_authenticated and dossier.applicant_user_id == user.pk),
+    )
+    step, process = dossier.current_step, dossier.process
+    if step is None or process is None:
+        return [act for act in acts if act != Act.TRANSFER]
+    holder = holds_current_step(dossier=dossier, user=user)
+    onward = engine.forward_targets(process, step)
+    excluded = {
+        Act.FORWARD: not onward or all(target.is_transfer for target in onward),
+        Act.TRANSFER: not any(target.is_transfer for target in onward),
+        Act.FINISH: bool(onward),
+        Act.SEND_BACK: not engine.back_targets(process, step),
+    }
+    return [
+        act for act in acts if (act not in STEP_ACTS or holder) and not excluded.get(act, False)
+    ]
 
 
 def dossier_list_visible(*, user: User) -> QuerySet[Dossier]:

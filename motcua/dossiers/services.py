@@ -54,7 +54,7 @@ from .models import (
     DossierFee,
     StepRecord,
 )
-from .selectors import actor_roles
+from .selectors import STEP_ACTS, actor_roles, holds_current_step, step_agency
 
 # --- inputs -----------------------------------------------------------------------------------
 
@@ -303,9 +303,6 @@ class _Context:
     appointment: tuple[datetime | None, datetime | None] | None = None
 
 
-# Acts that belong to the holder of the current step (the internal process narrows the roles).
-STEP_ACTS = frozenset({Act.FORWARD, Act.SEND_BACK, Act.TRANSFER, Act.RECEIVE_BACK, Act.FINISH})
-
 _REQUIRED: dict[Act, tuple[str, ...]] = {
     Act.REFUSE: ("comment",),
     Act.REQUEST_SUPPLEMENT: ("comment", "missing"),
@@ -396,21 +393,13 @@ def _is_applicant(dossier: Dossier, actor: User) -> bool:
 def _check_step_holder(dossier: Dossier, actor: User) -> None:
     step = dossier.current_step
     assert step is not None
-    agency = _step_agency(dossier, step)
-    if step.role not in actor_roles(dossier=dossier, user=actor, agencies=[agency]):
+    agency = step_agency(dossier=dossier, step=step)
+    if not holds_current_step(dossier=dossier, user=actor):
         raise DomainError(
             _("This step (“%(step)s”) belongs to the %(role)s of %(agency)s.")
             % {"step": step.name, "role": step.get_role_display().lower(), "agency": agency},
             code="act_not_permitted",
         )
-
-
-def _step_agency(dossier: Dossier, step: ProcessStep) -> Agency:
-    """The agency that holds `step`: its own, or the process's home agency."""
-    if step.agency is not None:
-        return step.agency
-    assert dossier.process is not None
-    return dossier.process.agency
 
 
 def _record(
@@ -659,7 +648,7 @@ def _leave(ctx: _Context) -> None:
 
 def _enter(ctx: _Context, step: ProcessStep) -> None:
     dossier = ctx.dossier
-    agency = _step_agency(dossier, step)
+    agency = step_agency(dossier=dossier, step=step)
     due = _step_due(dossier, step, agency, ctx.now)
     StepRecord.objects.create(
         dossier=dossier, step=step, agency=agency, role=step.role, started_at=ctx.now, due_at=due

@@ -44,7 +44,7 @@ class ProcedureListItemSerializer(serializers.Serializer):
 class ProcedureListApi(APIView):
     class ProcedureFilterSerializer(serializers.Serializer):
         # The pattern tells clients (and schemathesis) what DRF enforces: no NUL characters.
-        q = serializers.RegexField(r"^[^\x00]*$", required=False, allow_blank=True, max_length=200)
+        q = serializers.RegexField(r"^[^\x00]+$", required=False, allow_blank=True, max_length=200)
         field = serializers.SlugField(required=False, allow_blank=True, max_length=100)
         level = serializers.ChoiceField(
             choices=ProcedureLevel.choices, required=False, allow_blank=True

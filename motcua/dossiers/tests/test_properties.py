@@ -12,8 +12,8 @@ from motcua.accounts.constants import Role
 from motcua.core.errors import DomainError
 from motcua.dossiers.constants import PAUSED_STATUSES, TERMINAL_STATUSES, Act, DossierStatus
 from motcua.dossiers.models import AppointmentChange, Dossier, StepRecord
-from motcua.dossiers.selectors import actor_roles, dossier_events, dossier_verify
-from motcua.dossiers.services import STEP_ACTS, ActInput, dossier_act
+from motcua.dossiers.selectors import STEP_ACTS, actor_roles, dossier_events, dossier_verify
+from motcua.dossiers.services import ActInput, dossier_act
 from motcua.dossiers.states import allowed_acts
 
 from .conftest import receive, vn

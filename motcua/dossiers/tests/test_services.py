@@ -362,3 +362,26 @@ def test_an_imported_act_uses_the_calendar_of_its_own_year(province):
     # 5, 6, 7, 15, 16 Feb -> due Fri 16 Feb 2024.
     dossier = receive(province, at=vn(2024, 2, 2, 9, 0))
     assert local(dossier.due_at) == vn(2024, 2, 16, 17, 0)
+
+
+def test_allowed_acts_follow_the_step_holder_and_the_next_step(province, process):
+    from motcua.dossiers.selectors import dossier_allowed_acts
+
+    def acts(dossier, who):
+        fresh = Dossier.objects.select_related("current_step", "process").get(pk=dossier.pk)
+        return {str(a) for a in dossier_allowed_acts(dossier=fresh, user=province.users[who])}
+
+    dossier = act(province, receive(province), Act.FORWARD, Role.RECEPTION_OFFICER)
+    # Step 2 (specialist) is followed by the tax office: transfer, not forward; no finish.
+    assert {"transfer", "send_back", "request_supplement"} <= acts(dossier, Role.SPECIALIST)
+    assert not {"forward", "finish"} & acts(dossier, Role.SPECIALIST)
+    assert not {"transfer", "send_back", "forward"} & acts(dossier, Role.DEPARTMENT_HEAD)
+    assert "stop" in acts(dossier, Role.DEPARTMENT_HEAD)  # not a step act
+    assert acts(dossier, "citizen") == {"withdraw"}
+    dossier = act(province, dossier, Act.TRANSFER, Role.SPECIALIST)
+    assert acts(dossier, "tax_specialist") == {"receive_back"}
+    assert acts(dossier, "outsider") == set()
+    for who in ["tax_specialist", Role.DEPARTMENT_HEAD, Role.LEADER]:
+        step_act = Act.RECEIVE_BACK if who == "tax_specialist" else Act.FORWARD
+        dossier = act(province, dossier, step_act, who)
+    assert "finish" in acts(dossier, Role.CLERK) and "forward" not in acts(dossier, Role.CLERK)
