@@ -131,6 +131,9 @@ def dossier_register(
     return dossier
 
 
+COUNTER_OUTCOMES = frozenset({Act.ACCEPT, Act.REQUEST_SUPPLEMENT, Act.REFUSE})
+
+
 def dossier_receive(
     *,
     procedure: Procedure,
@@ -139,10 +142,15 @@ def dossier_receive(
     applicant: Applicant,
     actor: User,
     components: Sequence[ComponentReceived] = (),
-    comment: str = "",
+    outcome: Act = Act.ACCEPT,
+    data: ActInput | None = None,
     at: datetime | None = None,
 ) -> Dossier:
-    """Counter intake: register and accept in one transaction (two events, one per act)."""
+    """Counter intake in one transaction: register, then the officer's decision on the spot —
+    accept (receipt, Mẫu 01), ask once for everything missing (Mẫu 02) or refuse with a reason
+    (Mẫu 03). Two events, one per act; if the decision is refused, nothing is stored."""
+    if outcome not in COUNTER_OUTCOMES:
+        raise ValueError(f"a counter intake ends in accept, request_supplement or refuse: {outcome}")
     with transaction.atomic():
         dossier = dossier_register(
             procedure=procedure,
@@ -153,9 +161,7 @@ def dossier_receive(
             components=components,
             at=at,
         )
-        return dossier_act(
-            dossier=dossier, act=Act.ACCEPT, actor=actor, data=ActInput(comment=comment), at=at
-        )
+        return dossier_act(dossier=dossier, act=outcome, actor=actor, data=data, at=at)
 
 
 def _new_dossier(
@@ -305,7 +311,7 @@ class _Context:
 
 _REQUIRED: dict[Act, tuple[str, ...]] = {
     Act.REFUSE: ("comment",),
-    Act.REQUEST_SUPPLEMENT: ("comment", "missing"),
+    Act.REQUEST_SUPPLEMENT: ("missing",),  # Mẫu 02 lists them; a comment is optional
     Act.REQUEST_FINANCIAL_OBLIGATION: ("comment", "amount"),
     Act.SEND_BACK: ("comment",),
     Act.STOP: ("comment",),
@@ -501,7 +507,8 @@ def _withdraw(ctx: _Context) -> None:
     ctx.dossier.closed_at, ctx.dossier.paused_at = ctx.now, None
     ctx.event["reason"] = ctx.data.comment
     _leave(ctx)
-    ctx.dossier.current_step = None
+    # A withdrawn dossier goes back to the desk that received it (papers to hand back).
+    ctx.dossier.current_step, ctx.dossier.current_agency = None, ctx.dossier.receiving_agency
 
 
 def _finish(ctx: _Context) -> None:
