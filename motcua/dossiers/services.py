@@ -150,7 +150,9 @@ def dossier_receive(
     accept (receipt, Mẫu 01), ask once for everything missing (Mẫu 02) or refuse with a reason
     (Mẫu 03). Two events, one per act; if the decision is refused, nothing is stored."""
     if outcome not in COUNTER_OUTCOMES:
-        raise ValueError(f"a counter intake ends in accept, request_supplement or refuse: {outcome}")
+        raise ValueError(
+            f"a counter intake ends in accept, request_supplement or refuse: {outcome}"
+        )
     with transaction.atomic():
         dossier = dossier_register(
             procedure=procedure,
