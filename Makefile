@@ -20,8 +20,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 # Debian packages: chromium (browser tests), gettext (translations), poppler-utils (PDF checks),
-# libmagic1 (upload sniffing), fonts covering Vietnamese. Installed only when missing.
-SYSTEM_PACKAGES := chromium gettext poppler-utils libmagic1 fonts-liberation2 fonts-dejavu-core
+# libmagic1 (upload sniffing), Pango, HarfBuzz and fontconfig (WeasyPrint's PDFs; the subset
+# library makes font subsetting faster), fonts covering Vietnamese (Liberation Serif is the
+# Times-metric face of the slips). Installed only when missing.
+SYSTEM_PACKAGES := chromium gettext poppler-utils libmagic1 libpango-1.0-0 libpangoft2-1.0-0 \
+	libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-liberation2 fonts-dejavu-core
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

@@ -15,6 +15,22 @@ if os.environ.get("CI"):
 
 DEMO_DATA = Path(__file__).resolve().parent / "motcua" / "demo" / "data"
 
+# Browser tests (Playwright on Debian's chromium), shared by the portal and the back office:
+# one Playwright per session, since its sync API runs one event loop in this thread.
+BASE_DIR = Path(__file__).resolve().parent
+STATIC = BASE_DIR / "motcua" / "static"
+CSS = STATIC / "vendor" / "css" / "motcua.css"
+AXE_JS = STATIC / "vendor" / "axe.min.js"
+SCREENSHOTS = BASE_DIR / "test-artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 
 @pytest.fixture
 def demo_catalogue(db):
@@ -38,3 +54,44 @@ def admin_client(client, admin_user):
 def _fast_password_hashing(settings):
     """Tests create many users; the production hasher's 1M PBKDF2 rounds would dominate."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# ---------------------------------------------------------------- browser
+
+
+@pytest.fixture(scope="session")
+def built_static():
+    """Built assets; the live server serves them through the static finders."""
+    if not (AXE_JS.exists() and CSS.exists()):
+        pytest.fail("front-end assets are not built: run `make assets`")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures
+    # around it are still synchronous.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def static_dirs(settings):
+    """Serve motcua/static even where the settings do not list it in STATICFILES_DIRS."""
+    if STATIC not in map(Path, settings.STATICFILES_DIRS):
+        settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, STATIC]
+
+
+@pytest.fixture
+def page(browser, built_static, static_dirs, live_server, transactional_db):
+    """A phone-sized page (360 x 740, Vietnamese locale)."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

@@ -38,10 +38,12 @@ INSTALLED_APPS = [
     "motcua.core",
     "motcua.accounts",
     "motcua.deadlines",
+    "motcua.documents",
     "motcua.catalogue",
     "motcua.workflow",
     "motcua.dossiers",
     "motcua.portal",
+    "motcua.backoffice",
     "motcua.api",
     "motcua.demo",
 ]
@@ -118,6 +120,10 @@ USE_TZ = True
 MOTCUA_OFFICE_HOURS = ("07:30", "11:30", "13:00", "17:00")
 MOTCUA_HOLIDAYS_NOT_OBSERVED = ["11-24"]
 
+# The public address of this installation, without a trailing slash: printed slips carry a QR
+# code linking to its dossier lookup ({MOTCUA_PUBLIC_URL}/tra-cuu/?ma=<dossier code>).
+MOTCUA_PUBLIC_URL = env("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "motcua" / "static"]
@@ -172,11 +178,14 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "backoffice:login"
+LOGIN_REDIRECT_URL = "backoffice:home"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # WeasyPrint reports each step of every PDF at INFO; its warnings still show.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

@@ -1,4 +1,4 @@
-"""URL wiring: portal at /, admin at /admin/, API at /api/."""
+"""URL wiring: portal at /, back office at /can-bo/, admin at /admin/, API at /api/."""
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
@@ -18,6 +18,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("can-bo/", include("motcua.backoffice.urls")),
     path("", include("motcua.portal.urls")),
     prefix_default_language=False,
 )

@@ -177,6 +177,19 @@ class Dossier(models.Model):
             models.Index(fields=["receiving_agency", "status", "due_at"]),
             models.Index(fields=["receiving_agency", "submitted_at"]),
             models.Index(fields=["status", "due_at"]),
+            # The worklists (dossiers.worklists): every visible dossier newest first, and the
+            # running and paused ones by their due / pause time.
+            models.Index(fields=["submitted_at", "id"], name="dossier_submitted_idx"),
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status__in=["accepted", "in_processing", "in_transfer"]),
+                name="dossier_running_due_idx",
+            ),
+            models.Index(
+                fields=["paused_at"],
+                condition=Q(status__in=["supplement_requested", "financial_obligation", "stopped"]),
+                name="dossier_paused_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,24 +1,10 @@
-"""Portal test data (two real procedures and obviously-test ones) and Playwright fixtures."""
-
-import os
-from pathlib import Path
+"""Portal test data (two real procedures and obviously-test ones); the Playwright fixtures
+(browser, page, static_dirs) are in the root conftest.py."""
 
 import pytest
 
 from motcua.catalogue.services import catalogue_import
 
-BASE_DIR = Path(__file__).resolve().parents[3]
-CSS = BASE_DIR / "motcua" / "static" / "vendor" / "css" / "motcua.css"
-AXE_JS = BASE_DIR / "motcua" / "static" / "vendor" / "axe.min.js"
-SCREENSHOTS = BASE_DIR / "test-artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 BIRTH_NOTE = "Trong ngày; sau 15 giờ thì trả trong ngày làm việc tiếp theo"
 
 
@@ -108,44 +94,3 @@ CATALOGUE = {
 def catalogue(db):
     catalogue_import(document=CATALOGUE, actor=None)
     return CATALOGUE
-
-
-# ---------------------------------------------------------------- browser
-
-
-@pytest.fixture(scope="session")
-def built_static():
-    """Built assets; the live server serves them through the static finders."""
-    if not (AXE_JS.exists() and CSS.exists()):
-        pytest.fail("front-end assets are not built: run `make assets`")
-
-
-@pytest.fixture(scope="session")
-def browser():
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures
-    # around it are still synchronous.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def static_dirs(settings):
-    """Serve motcua/static even where the settings do not list it in STATICFILES_DIRS."""
-    static = BASE_DIR / "motcua" / "static"
-    if static not in map(Path, settings.STATICFILES_DIRS):
-        settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, static]
-
-
-@pytest.fixture
-def page(browser, built_static, static_dirs, live_server, transactional_db):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import AXE_JS, SCREENSHOTS
+from conftest import AXE_JS, SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 

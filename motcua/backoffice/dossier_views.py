@@ -1,0 +1,302 @@
+"""One dossier for officials: everything it holds, its control slip, its timeline with the chain
+check, and one form per act the official may do now (POST, then redirect back)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST, require_safe
+
+from motcua.catalogue.constants import Channel
+from motcua.core.errors import DomainError, ValidationFailed
+from motcua.core.models import AuditEvent
+from motcua.deadlines.calendar import WorkingCalendar, local
+from motcua.deadlines.selectors import calendar_for
+from motcua.dossiers.constants import (
+    NATIONAL_STATUS_CODE,
+    Act,
+    DossierStatus,
+    ReturnMethod,
+)
+from motcua.dossiers.models import JUDGEMENT_CHOICES, Dossier, StepRecord
+from motcua.dossiers.selectors import (
+    dossier_allowed_acts,
+    dossier_events,
+    dossier_get_visible,
+    dossier_verify,
+)
+from motcua.dossiers.services import ActInput, dossier_act
+from motcua.dossiers.slips import FORMS, slips_available
+from motcua.dossiers.worklists import RUNNING_STATUSES, working_days_between
+
+from .forms import ActForm
+from .worklists import is_official
+
+JUDGEMENTS = dict(JUDGEMENT_CHOICES)
+
+
+def _visible_or_404(request: HttpRequest, key: str) -> Dossier:
+    """The dossier if an official may see it; 404 for everyone else (existence is not told)."""
+    if not is_official(request.user):
+        raise Http404
+    try:
+        dossier = dossier_get_visible(user=request.user, key=key)  # type: ignore[arg-type]
+    except Dossier.DoesNotExist:
+        raise Http404 from None
+    prefetch_related_objects(
+        [dossier], "procedure__field", "process__agency", "process__steps", "process__moves"
+    )
+    return dossier
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A due time seen from now: working days (by date) or working hours left, negative when
+    it has passed."""
+
+    due_at: datetime | None
+    overdue: bool = False
+    days_left: int | None = None
+    hours_left: float | None = None
+
+    @property
+    def days_late(self) -> int:
+        return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
+
+    @property
+    def hours_late(self) -> float:
+        return -self.hours_left if self.hours_left is not None and self.hours_left < 0 else 0.0
+
+
+def _hours_left(calendar: WorkingCalendar, now: datetime, due: datetime) -> float:
+    if due >= now:
+        left = calendar.working_time_between(now, due)
+    else:
+        left = -calendar.working_time_between(due, now)
+    return round(left / timedelta(hours=1), 1)
+
+
+def _dossier_deadline(dossier: Dossier, calendar: WorkingCalendar, now: datetime) -> Deadline:
+    if dossier.due_at is None or dossier.status not in RUNNING_STATUSES:
+        return Deadline(dossier.due_at)
+    return Deadline(
+        dossier.due_at,
+        overdue=dossier.due_at < now,
+        days_left=working_days_between(calendar, local(now).date(), local(dossier.due_at).date()),
+    )
+
+
+def _step_deadline(record: StepRecord | None, dossier: Dossier, now: datetime) -> Deadline | None:
+    if record is None:
+        return None
+    if record.due_at is None or dossier.status not in RUNNING_STATUSES:
+        return Deadline(record.due_at)
+    calendar = calendar_for(record.agency)
+    return Deadline(
+        record.due_at,
+        overdue=record.due_at < now,
+        hours_left=_hours_left(calendar, now, record.due_at),
+    )
+
+
+def legal_time_text(legal_time: dict[str, Any] | None) -> str:
+    """The legal time copied at acceptance, in words."""
+    if not legal_time:
+        return ""
+    days, hours = legal_time.get("working_days"), legal_time.get("working_hours")
+    calendar_days = legal_time.get("calendar_days")
+    if days == 0 or calendar_days == 0:
+        return _("Within the day (after 15:00, the next working day)")
+    if days is not None:
+        return ngettext("%(n)d working day", "%(n)d working days", days) % {"n": days}
+    if hours is not None:
+        return ngettext("%(n)d working hour", "%(n)d working hours", hours) % {"n": hours}
+    if calendar_days is not None:
+        return ngettext("%(n)d day", "%(n)d days", calendar_days) % {"n": calendar_days}
+    return ""
+
+
+@dataclass
+class EventRow:
+    seq: int
+    at: datetime
+    actor: str
+    title: str
+    status_from: str = ""
+    status_to: str = ""
+    details: list[tuple[str, Any]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+def _status_label(value: Any) -> str:
+    return str(DossierStatus(value).label) if value in DossierStatus.values else ""
+
+
+def _event_row(event: AuditEvent) -> EventRow:
+    data = event.data or {}
+    name = event.action.removeprefix("dossier.")
+    if name in Act.values:
+        title = str(Act(name).label)
+    else:
+        title = _("Registered") if name == "register" else event.action
+    at = parse_datetime(str(data.get("at") or "")) or event.occurred_at
+    actor = event.actor
+    row = EventRow(
+        seq=event.seq,
+        at=at,
+        actor=str(getattr(actor, "full_name", "") or actor.get_username()) if actor else "",
+        title=title,
+        status_from=_status_label(data.get("from")),
+        status_to=_status_label(data.get("to")),
+        missing=[str(item) for item in data.get("missing") or []],
+    )
+    if name == "register" and data.get("channel") in Channel.values:
+        row.details.append((_("Submission channel"), Channel(data["channel"]).label))
+    if data.get("code") and name == Act.ACCEPT:
+        row.details.append((_("Dossier code"), data["code"]))
+    for key, label in (("reason", _("Reason")), ("comment", _("Comment"))):
+        if data.get(key):
+            row.details.append((label, data[key]))
+    if data.get("step"):
+        row.details.append((_("Now at the step"), data["step"]))
+    if data.get("step_judgement") in JUDGEMENTS:
+        row.details.append((_("The step it left was"), JUDGEMENTS[data["step_judgement"]]))
+    if "due_at" in data and name != "register":
+        due = parse_datetime(str(data["due_at"] or ""))
+        row.details.append((_("Appointment"), local(due) if due else _("none")))
+    if data.get("amount"):
+        row.details.append((_("Amount (đồng)"), data["amount"]))
+    if data.get("reference"):
+        row.details.append((_("Payment reference"), data["reference"]))
+    if data.get("result_number"):
+        row.details.append((_("Number of the result document"), data["result_number"]))
+    if data.get("judgement") in JUDGEMENTS:
+        row.details.append((_("Processed"), JUDGEMENTS[data["judgement"]]))
+    if data.get("return_method") in ReturnMethod.values:
+        row.details.append((_("Result returned"), ReturnMethod(data["return_method"]).label))
+    return row
+
+
+def _render(
+    request: HttpRequest,
+    dossier: Dossier,
+    *,
+    bound: ActForm | None = None,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    now = timezone.now()
+    calendar = calendar_for(dossier.receiving_agency)
+    acts = dossier_allowed_acts(dossier=dossier, user=request.user)
+    forms = [
+        bound if bound is not None and bound.act == act else ActForm(act=act, dossier=dossier)
+        for act in acts
+    ]
+    records = list(
+        dossier.step_records.select_related("step", "agency", "ended_by").order_by(
+            "started_at", "id"
+        )
+    )
+    open_record = next((r for r in records if r.ended_at is None), None)
+    broken = dossier_verify(dossier=dossier)
+    context = {
+        "dossier": dossier,
+        "key": dossier.code or str(dossier.uid),
+        "national_status": NATIONAL_STATUS_CODE[DossierStatus(dossier.status)],
+        "legal_time": legal_time_text(dossier.legal_time),
+        "deadline": _dossier_deadline(dossier, calendar, now),
+        "step_deadline": _step_deadline(open_record, dossier, now),
+        "open_record": open_record,
+        "slips": [(kind, FORMS[kind]) for kind in slips_available(dossier)],
+        "components": dossier.components.prefetch_related("files"),
+        "fees": list(dossier.fees.all()),
+        "appointments": dossier.appointment_changes.order_by("changed_at", "id"),
+        "records": records,
+        "events": [_event_row(event) for event in dossier_events(dossier=dossier)],
+        "broken": broken,
+        "forms": forms,
+        "errors": errors or [],
+        "failed": bound,
+    }
+    return render(request, "backoffice/dossier.html", context, status=status)
+
+
+@login_required
+@require_safe
+def dossier_detail(request: HttpRequest, key: str) -> HttpResponse:
+    return _render(request, _visible_or_404(request, key))
+
+
+@login_required
+@require_POST
+def dossier_act_view(request: HttpRequest, key: str) -> HttpResponse:
+    """Perform one act. Success: a message and a redirect to the dossier. Bad input (400), a
+    refusal (403 for the wrong role, 409 when the dossier does not allow it or was changed by
+    someone else): the page again, with what was typed and why."""
+    dossier = _visible_or_404(request, key)
+    try:
+        act = Act(request.POST.get("act", ""))
+    except ValueError:
+        return _render(request, dossier, errors=[_("Unknown act.")], status=400)
+    form = ActForm(request.POST, act=act, dossier=dossier)
+    if not form.is_valid():
+        return _render(request, dossier, bound=form, status=400)
+    data = form.cleaned_data
+    act_input = ActInput(
+        comment=data.get("comment") or "",
+        target_step_id=data.get("target_step") or (form.next_step.pk if form.next_step else None),
+        missing=form.missing_items() if "missing" in form.fields else (),
+        amount=data.get("amount"),
+        reference=data.get("reference") or "",
+        result_number=data.get("result_number") or "",
+        return_method=data.get("return_method") or "",
+        expected_version=data["version"],
+    )
+    try:
+        updated = dossier_act(dossier=dossier, act=act, actor=request.user, data=act_input)  # type: ignore[arg-type]
+    except ValidationFailed as error:
+        for message in error.errors or [error.message]:
+            form.add_error(None, message)
+        return _render(request, dossier, bound=form, status=400)
+    except DomainError as error:
+        if error.code == "stale_version":
+            # Keep what was typed, against the version now shown, so the official can check
+            # the dossier as it is now and send it again if it still applies.
+            form = _rebound(request.POST, act, dossier)
+        form.add_error(None, error.message)
+        status = 403 if error.code == "act_not_permitted" else 409
+        return _render(request, dossier, bound=form, status=status)
+    messages.success(request, _success_message(act, updated))
+    return redirect("backoffice:dossier", key=updated.code or str(updated.uid))
+
+
+def _rebound(post: QueryDict, act: Act, dossier: Dossier) -> ActForm:
+    data = post.copy()
+    data[f"{act.value}-version"] = str(dossier.version)
+    form = ActForm(data, act=act, dossier=dossier)
+    form.is_valid()
+    return form
+
+
+def _success_message(act: Act, dossier: Dossier) -> str:
+    message = _("Done: “%(act)s”. The dossier is now “%(status)s”.") % {
+        "act": act.label,
+        "status": dossier.get_status_display(),
+    }
+    step = dossier.current_step
+    if step is not None and act in (Act.FORWARD, Act.SEND_BACK, Act.TRANSFER, Act.RECEIVE_BACK):
+        message += " " + _("Next step: “%(step)s” (%(role)s, %(agency)s).") % {
+            "step": step.name,
+            "role": step.get_role_display(),
+            "agency": dossier.current_agency,
+        }
+    return message

@@ -1,0 +1,26 @@
+"""Back-office pages for officials, under /can-bo/ (Vietnamese) and /en/can-bo/."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import dossier_views, reception, slip_views, views, worklists
+
+app_name = "backoffice"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("ho-so/", worklists.worklist, name="worklist"),
+    path("ho-so/chuyen-tiep/", worklists.bulk_forward, name="bulk-forward"),
+    path("ho-so/<str:key>/", dossier_views.dossier_detail, name="dossier"),
+    path("ho-so/<str:key>/thao-tac/", dossier_views.dossier_act_view, name="dossier-act"),
+    path("ho-so/<str:key>/phieu/<str:kind>.pdf", slip_views.slip_download, name="slip"),
+    path("tiep-nhan/", reception.reception, name="reception"),
+    path("tiep-nhan/cho-tiep-nhan/", reception.online_queue, name="reception-queue"),
+    path("tiep-nhan/<str:national_code>/", reception.intake, name="intake"),
+    path(
+        "dang-nhap/",
+        auth_views.LoginView.as_view(template_name="backoffice/login.html"),
+        name="login",
+    ),
+    path("dang-xuat/", auth_views.LogoutView.as_view(next_page="backoffice:login"), name="logout"),
+]
