@@ -210,7 +210,7 @@ def _render(
     broken = dossier_verify(dossier=dossier)
     context = {
         "dossier": dossier,
-        "key": dossier.code or str(dossier.uid),
+        "key": dossier.key,
         "national_status": NATIONAL_STATUS_CODE[DossierStatus(dossier.status)],
         "legal_time": legal_time_text(dossier.legal_time),
         "deadline": _dossier_deadline(dossier, calendar, now),
@@ -276,7 +276,7 @@ def dossier_act_view(request: HttpRequest, key: str) -> HttpResponse:
         status = 403 if error.code == "act_not_permitted" else 409
         return _render(request, dossier, bound=form, status=status)
     messages.success(request, _success_message(act, updated))
-    return redirect("backoffice:dossier", key=updated.code or str(updated.uid))
+    return redirect("backoffice:dossier", key=updated.key)
 
 
 def _rebound(post: QueryDict, act: Act, dossier: Dossier) -> ActForm:

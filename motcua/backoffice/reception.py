@@ -65,7 +65,7 @@ def intake(request: HttpRequest, national_code: str) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             messages.success(request, _outcome_message(dossier))
-            return redirect("backoffice:dossier", key=dossier.code or str(dossier.uid))
+            return redirect("backoffice:dossier", key=dossier.key)
     status = 400 if request.method == "POST" else 200
     context = {"procedure": procedure, "form": form}
     return render(request, "backoffice/reception/intake.html", context, status=status)

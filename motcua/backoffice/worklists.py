@@ -84,7 +84,7 @@ class Row:
 
     @property
     def key(self) -> str:
-        return self.dossier.code or str(self.dossier.uid)
+        return self.dossier.key
 
 
 def _is_htmx(request: HttpRequest) -> bool:

@@ -193,6 +193,11 @@ class Dossier(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.key
+
+    @property
+    def key(self) -> str:
+        """How the interfaces address it: its code, or its reference before it has one."""
         return self.code or str(self.uid)
 
 

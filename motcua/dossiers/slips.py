@@ -173,7 +173,7 @@ def slips_available(dossier: Dossier) -> list[str]:
 
 def slip_filename(kind: str, dossier: Dossier) -> str:
     """ "mau-01-000.00.01.H49-260302-0001.pdf"; before acceptance, by the dossier's reference."""
-    return f"mau-{FORMS[kind].number}-{dossier.code or dossier.uid}.pdf"
+    return f"mau-{FORMS[kind].number}-{dossier.key}.pdf"
 
 
 # --- the contexts -----------------------------------------------------------------------------

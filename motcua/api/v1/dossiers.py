@@ -141,10 +141,6 @@ def _detail(request: Request, dossier: Dossier) -> dict[str, Any]:
     return DossierDetailSerializer(dossier, context={"request": request}).data
 
 
-def _key(dossier: Dossier) -> str:
-    return dossier.code or str(dossier.uid)
-
-
 # --- output -----------------------------------------------------------------------------------
 
 
@@ -622,7 +618,7 @@ class DossierListApi(APIView):
             components=components,
         )
         location = request.build_absolute_uri(
-            reverse("api:dossier-detail", kwargs={"key": _key(dossier)})
+            reverse("api:dossier-detail", kwargs={"key": dossier.key})
         )
         return Response(_detail(request, dossier), status=201, headers={"Location": location})
 
