@@ -41,7 +41,7 @@ from motcua.core.text import fold, nfc
 from motcua.deadlines.calendar import VN_TZ, WorkingCalendar, local
 from motcua.workflow import engine
 
-from .constants import Act, DossierStatus
+from .constants import PAUSED_STATUSES, Act, DossierStatus
 from .models import Dossier
 from .selectors import dossier_filter, dossier_list_visible, dossier_overdue_q
 from .states import PROCESSORS, RECEPTION, allowed_acts
@@ -60,7 +60,6 @@ WORKLISTS = (MINE, AGENCY, DUE_TODAY, DUE_SOON, OVERDUE, PAUSED)
 
 # The legal clock runs: accepted and neither processed, closed nor paused.
 RUNNING_STATUSES = (S.ACCEPTED, S.IN_PROCESSING, S.IN_TRANSFER)
-PAUSED_LIST_STATUSES = (S.SUPPLEMENT_REQUESTED, S.FINANCIAL_OBLIGATION, S.STOPPED)
 
 CODE_CHARS = frozenset("0123456789.-ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 FULL_CODE_RE = re.compile(r"^[0-9A-Za-z.]+-\d{6}-\d{4}$")  # <agency>-<YYMMDD>-<NNNN>
@@ -159,7 +158,7 @@ def worklist_conditions(*, memberships: Sequence[tuple[int, str]], window: Windo
         DUE_TODAY: _running(due_at__gte=window.today_start, due_at__lt=window.tomorrow_start),
         DUE_SOON: _running(due_at__gte=window.tomorrow_start, due_at__lt=window.soon_end),
         OVERDUE: _running() & dossier_overdue_q(now=window.now),
-        PAUSED: Q(status__in=PAUSED_LIST_STATUSES),
+        PAUSED: Q(status__in=PAUSED_STATUSES),
     }
 
 

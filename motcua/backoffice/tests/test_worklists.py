@@ -13,7 +13,7 @@ from motcua.accounts.constants import Role
 from motcua.catalogue.constants import Channel, ProcedureLevel, PublicationStatus, TimeUnit
 from motcua.catalogue.models import Field, Procedure, ProcedureChannel
 from motcua.dossiers import worklists as lists
-from motcua.dossiers.constants import Act, DossierStatus
+from motcua.dossiers.constants import PAUSED_STATUSES, Act, DossierStatus
 from motcua.dossiers.services import Applicant, dossier_receive
 from motcua.dossiers.tests.conftest import build_province, publish_process, receive
 
@@ -311,4 +311,4 @@ def test_the_partial_indexes_match_the_lists():
         if index.condition is not None
     }
     assert conditions["dossier_running_due_idx"] == set(lists.RUNNING_STATUSES)
-    assert conditions["dossier_paused_idx"] == set(lists.PAUSED_LIST_STATUSES)
+    assert conditions["dossier_paused_idx"] == set(PAUSED_STATUSES)
