@@ -309,6 +309,15 @@ class _Context:
     data: ActInput
     event: dict[str, Any] = field(default_factory=dict)
     appointment: tuple[datetime | None, datetime | None] | None = None
+    calendars: dict[int, WorkingCalendar] = field(default_factory=dict)
+
+    def calendar(self, agency: Agency) -> WorkingCalendar:
+        """The agency's calendar for the years around the act (imports may act in the past),
+        built once per act and agency (acceptance needs it for the due date and the step)."""
+        if agency.pk not in self.calendars:
+            year = local(self.now).year
+            self.calendars[agency.pk] = calendar_for(agency, years=range(year - 1, year + 3))
+        return self.calendars[agency.pk]
 
 
 _REQUIRED: dict[Act, tuple[str, ...]] = {
@@ -434,7 +443,7 @@ def _accept(ctx: _Context) -> None:
     period = procedure_legal_period(procedure=dossier.procedure, channel=dossier.channel)
     dossier.legal_time = _period_json(period)
     dossier.resume_mode = dossier.procedure.resume_mode
-    due = _calendar(dossier.receiving_agency, ctx.now).due(ctx.now, period) if period else None
+    due = ctx.calendar(dossier.receiving_agency).due(ctx.now, period) if period else None
     _set_due(ctx, due)
     ctx.event["code"] = dossier.code
     process = process_in_force(procedure=dossier.procedure, agency=dossier.receiving_agency)
@@ -561,12 +570,6 @@ _EFFECTS: dict[Act, Callable[[_Context], None]] = {
 # --- deadlines and steps ----------------------------------------------------------------------
 
 
-def _calendar(agency: Agency, moment: datetime) -> WorkingCalendar:
-    """The agency's calendar for the years around `moment` (imports may act in the past)."""
-    year = local(moment).year
-    return calendar_for(agency, years=range(year - 1, year + 3))
-
-
 def _period_json(period: Period | None) -> dict[str, Any] | None:
     if period is None:
         return None
@@ -606,7 +609,7 @@ def _resume(ctx: _Context) -> None:
     step's due time moves by the paused working time."""
     dossier = ctx.dossier
     paused_at = dossier.paused_at or ctx.now
-    calendar = _calendar(dossier.receiving_agency, ctx.now)
+    calendar = ctx.calendar(dossier.receiving_agency)
     period = _period(dossier)
     if dossier.due_at is not None and period is not None:
         mode = ResumeMode(dossier.resume_mode or ResumeMode.RESTART)
@@ -658,7 +661,7 @@ def _leave(ctx: _Context) -> None:
 def _enter(ctx: _Context, step: ProcessStep) -> None:
     dossier = ctx.dossier
     agency = step_agency(dossier=dossier, step=step)
-    due = _step_due(dossier, step, agency, ctx.now)
+    due = _step_due(ctx, step, agency)
     StepRecord.objects.create(
         dossier=dossier, step=step, agency=agency, role=step.role, started_at=ctx.now, due_at=due
     )
@@ -671,17 +674,18 @@ def _enter(ctx: _Context, step: ProcessStep) -> None:
     }
 
 
-def _step_due(dossier: Dossier, step: ProcessStep, agency: Agency, start: datetime) -> datetime:
+def _step_due(ctx: _Context, step: ProcessStep, agency: Agency) -> datetime:
     """The step's share of the dossier's legal time (in the industry's hours, 1 day = 8 h),
-    counted in working time from when the step receives the dossier; without a stated legal
-    time, the step's own hours."""
+    counted in working time from when the step receives the dossier (now); without a stated
+    legal time, the step's own hours."""
+    dossier = ctx.dossier
     assert dossier.process is not None
     period = _period(dossier)
     if period is None:
         hours = float(step.hours)
     else:
         hours = float(engine.step_shares(dossier.process)[step.pk]) * period.nominal_hours
-    return _calendar(agency, start).add_working_time(start, timedelta(hours=hours))
+    return ctx.calendar(agency).add_working_time(ctx.now, timedelta(hours=hours))
 
 
 # --- codes ------------------------------------------------------------------------------------
