@@ -20,9 +20,10 @@ from motcua.core.errors import DomainError, ValidationFailed
 from motcua.deadlines.calendar import WorkingCalendar
 from motcua.deadlines.selectors import calendar_for
 from motcua.dossiers.constants import Act, DossierStatus
+from motcua.dossiers.files import dossier_receive_with_files
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import reception_agencies, reception_queue
-from motcua.dossiers.services import ActInput, Applicant, ComponentReceived, dossier_receive
+from motcua.dossiers.services import ActInput, Applicant, ComponentReceived
 
 from .reception_forms import OUTCOME_REFUSE, OUTCOME_SUPPLEMENT, IntakeForm
 
@@ -50,11 +51,15 @@ def reception(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def intake(request: HttpRequest, national_code: str) -> HttpResponse:
-    """The intake form of one procedure: applicant, checklist, decision."""
+    """The intake form of one procedure: applicant, checklist (with a scan of each component
+    received, if the officer attaches one), decision. A bad input or file: the form again (400)
+    with what was typed (files must be chosen again), and no dossier."""
     agencies = _reception_agencies_or_403(request)
     procedure = get_object_or_404(procedure_list_published(), national_code=national_code)
     components = list(procedure.components.order_by("position", "id"))
-    form = IntakeForm(request.POST or None, agencies=agencies, components=components)
+    form = IntakeForm(
+        request.POST or None, request.FILES or None, agencies=agencies, components=components
+    )
     if request.method == "POST" and form.is_valid():
         try:
             dossier = _receive(request, procedure, form)
@@ -93,13 +98,14 @@ def _receive(request: HttpRequest, procedure: Procedure, form: IntakeForm) -> Do
     ]
     outcome = OUTCOME_ACTS.get(data["outcome"], Act.ACCEPT)
     act_input = ActInput(comment=data["reason"], missing=form.missing_items())
-    return dossier_receive(
+    return dossier_receive_with_files(
         procedure=procedure,
         agency=data["agency"],
         channel=data["channel"],
         applicant=applicant,
         actor=_official(request),
         components=components,
+        scans=form.scans(),
         outcome=outcome,
         data=act_input,
     )

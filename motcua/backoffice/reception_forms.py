@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,10 @@ from motcua.accounts.models import Agency
 from motcua.catalogue.constants import Channel
 from motcua.catalogue.models import Component
 from motcua.dossiers.constants import ApplicantKind
+from motcua.dossiers.files import COMPONENT_KINDS
+
+from .file_forms import CheckedFileField
+from .forms import uswds_style
 
 OUTCOME_ACCEPT, OUTCOME_SUPPLEMENT, OUTCOME_REFUSE = "accept", "supplement", "refuse"
 
@@ -28,7 +33,7 @@ class IntakeForm(forms.Form):
     )
     applicant_name = forms.CharField(label=_("Full name of the applicant"), max_length=255)
     applicant_id_number = forms.CharField(
-        label=_("ID number or tax code"), max_length=20, required=False
+        label=_("Applicant's ID number or tax code"), max_length=20, required=False
     )
     applicant_phone = forms.CharField(label=_("Phone number"), max_length=20, required=False)
     applicant_email = forms.EmailField(label=_("E-mail"), required=False)
@@ -96,6 +101,10 @@ class IntakeForm(forms.Form):
             self.fields[f"c{component.pk}_copies"] = forms.IntegerField(
                 label=_("Copies"), min_value=0, max_value=99, initial=component.copies or 0
             )
+            self.fields[f"c{component.pk}_scan"] = CheckedFileField(
+                label=_("Scan"), kinds=COMPONENT_KINDS
+            )
+        uswds_style(self)
 
     def component_rows(self) -> list[dict[str, Any]]:
         """Each catalogue component with its three bound fields, for the checklist table."""
@@ -105,6 +114,7 @@ class IntakeForm(forms.Form):
                 "received": self[f"c{c.pk}_received"],
                 "originals": self[f"c{c.pk}_originals"],
                 "copies": self[f"c{c.pk}_copies"],
+                "scan": self[f"c{c.pk}_scan"],
             }
             for c in self.components
         ]
@@ -116,7 +126,24 @@ class IntakeForm(forms.Form):
             self.add_error("reason", _("Give the reason for refusing."))
         if outcome == OUTCOME_SUPPLEMENT and not self.missing_items():
             self.add_error("missing", _("Nothing is missing: tick what was received or list it."))
+        for component in self.components:
+            name = f"c{component.pk}_scan"
+            if not data.get(name):
+                continue
+            if not data.get(f"c{component.pk}_received"):
+                self.add_error(name, _("Tick the component as received, or remove its scan."))
+            elif outcome == OUTCOME_REFUSE:
+                self.add_error(name, _("A refused dossier keeps no scans: remove this file."))
         return data
+
+    def scans(self) -> list[tuple[int, UploadedFile]]:
+        """(catalogue component id, upload) for every received component with a scan."""
+        data = self.cleaned_data
+        return [
+            (c.pk, data[f"c{c.pk}_scan"])
+            for c in self.components
+            if data.get(f"c{c.pk}_received") and data.get(f"c{c.pk}_scan")
+        ]
 
     def received(self) -> list[tuple[Component | None, str, int, int]]:
         """(component, name, originals, copies) for every ticked component and other paper."""
