@@ -10,6 +10,10 @@ from rest_framework.test import APIClient
 
 from motcua.accounts.constants import Role
 from motcua.accounts.models import User
+from motcua.deadlines.calendar import local
+from motcua.documents.tests import samples
+from motcua.dossiers.constants import FilePurpose
+from motcua.dossiers.files import dossier_file_add
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.conftest import build_province, receive
 
@@ -29,12 +33,28 @@ def province(db):
 
 def dossier_urls(dossier: Dossier) -> list[tuple[str, str]]:
     key = dossier.code
+    scan = dossier.files.get()
     return [
         ("get", reverse("backoffice:dossier", args=[key])),
         ("get", reverse("backoffice:slip", args=[key, "receipt"])),
         ("get", reverse("backoffice:slip", args=[key, "control"])),
+        ("get", reverse("backoffice:dossier-file", args=[key, scan.pk])),
+        ("post", reverse("backoffice:dossier-file-upload", args=[key])),
         ("post", reverse("backoffice:dossier-act", args=[key])),
     ]
+
+
+def received(province) -> Dossier:
+    """A dossier accepted at the commune's counter, with a scan of its application form."""
+    dossier = receive(province)
+    dossier_file_add(
+        dossier=dossier,
+        actor=province.users[Role.RECEPTION_OFFICER],
+        upload=samples.upload("don.pdf", samples.pdf()),
+        purpose=FilePurpose.COMPONENT,
+        component=dossier.components.get(),
+    )
+    return dossier
 
 
 def api_urls(dossier: Dossier) -> list[tuple[str, str]]:
@@ -49,12 +69,16 @@ def api_urls(dossier: Dossier) -> list[tuple[str, str]]:
 def _call(client, method: str, url: str, version: int):
     if method == "get":
         return client.get(url)
+    if url.endswith("/tep/"):
+        return client.post(
+            url, {"purpose": "result", "file": samples.upload("kq.pdf", samples.pdf())}
+        )
     return client.post(url, {"act": "stop", "comment": "Kiểm tra quyền", "version": version})
 
 
 @pytest.mark.parametrize("who", OFFICIALS + PROVINCE_WIDE)
 def test_officials_who_may_see_it_are_never_told_not_found(client, province, who):
-    dossier = receive(province)
+    dossier = received(province)
     client.force_login(province.users[who])
     for method, url in dossier_urls(dossier):
         response = _call(client, method, url, dossier.version)
@@ -65,7 +89,7 @@ def test_officials_who_may_see_it_are_never_told_not_found(client, province, who
 
 @pytest.mark.parametrize("who", [*STRANGERS, "citizen"])
 def test_everyone_else_gets_not_found_and_nothing_changes(client, province, who):
-    dossier = receive(province)
+    dossier = received(province)
     client.force_login(province.users[who])
     for method, url in dossier_urls(dossier):
         response = _call(client, method, url, dossier.version)
@@ -77,12 +101,15 @@ def test_everyone_else_gets_not_found_and_nothing_changes(client, province, who)
 
 
 def test_anonymous_users_are_sent_to_log_in(client, province):
-    dossier = receive(province)
+    dossier = received(province)
     login = reverse("backoffice:login")
     pages = [*dossier_urls(dossier), ("get", reverse("backoffice:worklist"))]
     pages += [
         ("get", reverse("backoffice:reception")),
         ("get", reverse("backoffice:reception-queue")),
+        ("get", reverse("backoffice:register")),
+        ("get", reverse("backoffice:register-pdf")),
+        ("get", reverse("backoffice:register-xlsx")),
     ]
     for method, url in pages:
         response = _call(client, method, url, dossier.version)
@@ -129,3 +156,19 @@ def test_the_api_answers_the_same(province, who):
             assert response.status_code in {200, 403, 409}, (who, url)
     anonymous = APIClient().get(api_urls(dossier)[0][1])
     assert anonymous.status_code == 401
+
+
+@pytest.mark.parametrize("who", [*Role.values, *STRANGERS, "citizen"])
+def test_the_register_shows_only_the_users_own_agencies(client, province, who):
+    """Mẫu 06 of the commune: its officials get it; nobody else learns it exists (404)."""
+    dossier = received(province)
+    client.force_login(province.users[who])
+    day = local(dossier.accepted_at).date().isoformat()
+    period = {"agency": province.commune.slug, "date_from": day, "date_to": day}
+    officials = set(OFFICIALS) | set(PROVINCE_WIDE)
+    for name in ("backoffice:register", "backoffice:register-pdf", "backoffice:register-xlsx"):
+        response = client.get(reverse(name), period)
+        if who in officials:
+            assert response.status_code == 200, (who, name)
+        else:
+            assert response.status_code == 404, (who, name)

@@ -2,16 +2,19 @@
 office for the inter-agency step, a procedure with a stated time and fee, and its process."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from motcua.accounts.constants import AgencyKind, Level, Role
 from motcua.accounts.models import Agency, Membership, User
 from motcua.catalogue.constants import Channel, ProcedureLevel, PublicationStatus, TimeUnit
 from motcua.catalogue.models import Component, Fee, Field, Procedure, ProcedureChannel
 from motcua.deadlines.calendar import VN_TZ
+from motcua.dossiers.constants import PAUSED_STATUSES, DossierStatus
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import Applicant, ComponentReceived, dossier_receive
 from motcua.workflow.models import Process
 from motcua.workflow.services import process_create, process_publish
@@ -135,4 +138,26 @@ def receive(province: Province, at: datetime | None = None, **changes: object):
         actor=province.users[Role.RECEPTION_OFFICER],
         components=[ComponentReceived(name="Đơn đăng ký", originals=1)],
         at=at,
+    )
+
+
+def dossier_in_status(province: Province, status: DossierStatus) -> Dossier:
+    """A dossier at the counter of the commune, put straight into `status` (no process): for
+    tests of who may do what in each status."""
+    now = timezone.now()
+    started = status not in {DossierStatus.REGISTERED, DossierStatus.INTAKE_SUPPLEMENT_REQUESTED}
+    return Dossier.objects.create(
+        procedure=province.procedure,
+        receiving_agency=province.commune,
+        current_agency=province.commune,
+        channel=Channel.ONLINE,
+        status=status,
+        applicant_name="Nguyễn Văn An",
+        applicant_user=province.users["citizen"],
+        submitted_at=now - timedelta(days=3),
+        accepted_at=now - timedelta(days=2) if started else None,
+        due_at=now + timedelta(days=5) if started else None,
+        legal_time={"working_days": 5, "count": "end_of_day"} if started else None,
+        paused_at=now - timedelta(hours=3) if status in PAUSED_STATUSES else None,
+        code=f"000.00.01.H49-260101-{Dossier.objects.count() + 1:04d}" if started else None,
     )

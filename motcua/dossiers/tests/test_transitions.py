@@ -1,26 +1,43 @@
 """Every transition through the services, for every kind of actor: the act either leads where
 the status machine says and writes one event, or is refused and changes nothing."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
 from motcua.accounts.constants import Role
 from motcua.accounts.models import Membership, User
-from motcua.catalogue.constants import Channel
 from motcua.core import audit
 from motcua.core.errors import DomainError
 from motcua.core.models import AuditEvent
+from motcua.deadlines.calendar import WorkingCalendar
+from motcua.deadlines.selectors import library_days
 from motcua.dossiers.constants import TERMINAL_STATUSES, Act, DossierStatus
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import ActInput, dossier_act
 from motcua.dossiers.states import TRANSITIONS, ActNotPermitted, TransitionNotAllowed
 
+from .conftest import dossier_in_status
+
 pytestmark = pytest.mark.django_db
 
+
+def next_working_day(day: date) -> date:
+    off, extra = library_days((day.year, day.year + 1))
+    return WorkingCalendar(off, extra).next_working_day(day)
+
+
 # Enough information for any act; each act reads what it needs.
-FULL = ActInput(comment="Lý do", missing=["Giấy tờ"], amount=50000, return_method="counter")
+FULL = ActInput(
+    comment="Lý do",
+    missing=["Giấy tờ"],
+    amount=50000,
+    return_method="counter",
+    recipient_name="Nguyễn Văn An",
+    # After any appointment the dossiers below hold (five days ahead): a working day in 2 months.
+    new_appointment=next_working_day(timezone.localdate() + timedelta(days=60)),
+)
 # Who may try: every role of the receiving commune, the applicant, another citizen, a
 # reception officer of another commune and a specialist of the tax office.
 ACTORS = [*Role.values, "applicant", "citizen_b", "outsider", "tax_specialist"]
@@ -28,34 +45,6 @@ ALLOWED = sorted(TRANSITIONS, key=lambda key: (key[0].value, key[1].value))
 FORBIDDEN = [
     (status, act) for status in DossierStatus for act in Act if (status, act) not in TRANSITIONS
 ]
-
-
-def _in_status(province, status: DossierStatus) -> Dossier:
-    """A dossier at the counter of the commune, put straight into `status`."""
-    now = timezone.now()
-    started = status not in {DossierStatus.REGISTERED, DossierStatus.INTAKE_SUPPLEMENT_REQUESTED}
-    return Dossier.objects.create(
-        procedure=province.procedure,
-        receiving_agency=province.commune,
-        current_agency=province.commune,
-        channel=Channel.ONLINE,
-        status=status,
-        applicant_name="Nguyễn Văn An",
-        applicant_user=province.users["citizen"],
-        submitted_at=now - timedelta(days=3),
-        accepted_at=now - timedelta(days=2) if started else None,
-        due_at=now + timedelta(days=5) if started else None,
-        legal_time={"working_days": 5, "count": "end_of_day"} if started else None,
-        paused_at=now - timedelta(hours=3) if status in _PAUSED else None,
-        code=f"000.00.01.H49-260101-{Dossier.objects.count() + 1:04d}" if started else None,
-    )
-
-
-_PAUSED = {
-    DossierStatus.SUPPLEMENT_REQUESTED,
-    DossierStatus.FINANCIAL_OBLIGATION,
-    DossierStatus.STOPPED,
-}
 
 
 def _actor(province, who: str) -> User:
@@ -87,7 +76,7 @@ def _may(province, transition, who: str) -> bool:
 def test_allowed_transition_for_each_actor(province, status, act):
     transition = TRANSITIONS[(status, act)]
     for who in ACTORS:
-        dossier = _in_status(province, status)
+        dossier = dossier_in_status(province, status)
         before = _snapshot(dossier)
         if not _may(province, transition, who):
             with pytest.raises(ActNotPermitted):
@@ -116,7 +105,7 @@ def test_forbidden_transition_changes_nothing(province, status, act):
     everything = User.objects.create(username="all_roles")
     for role in Role.values:
         Membership.objects.create(user=everything, agency=province.commune, role=role)
-    dossier = _in_status(province, status)
+    dossier = dossier_in_status(province, status)
     before = _snapshot(dossier)
     with pytest.raises(TransitionNotAllowed):
         dossier_act(dossier=dossier, act=act, actor=everything, data=FULL)
@@ -128,7 +117,7 @@ def test_terminal_statuses_allow_nothing():
 
 
 def test_a_stale_version_is_refused(province):
-    dossier = _in_status(province, DossierStatus.IN_PROCESSING)
+    dossier = dossier_in_status(province, DossierStatus.IN_PROCESSING)
     leader = province.users[Role.LEADER]
     seen = dossier.version
     dossier_act(dossier=dossier, act=Act.STOP, actor=leader, data=ActInput(comment="Tạm dừng"))
