@@ -120,6 +120,12 @@ USE_TZ = True
 MOTCUA_OFFICE_HOURS = ("07:30", "11:30", "13:00", "17:00")
 MOTCUA_HOLIDAYS_NOT_OBSERVED = ["11-24"]
 
+# An apology and new appointment (Mẫu 04) tells the applicant a later date. Whether that date
+# also becomes the deadline timeliness is judged by is not settled (domain-vn §2.3: OpenCPS
+# counts an extension date, Thanh Hóa's reports the original appointment). Default: it does
+# not, so a dossier finished after its legal deadline stays "late" in the statistics.
+MOTCUA_APOLOGY_MOVES_DEADLINE = env("MOTCUA_APOLOGY_MOVES_DEADLINE", "false") == "true"
+
 # The public address of this installation, without a trailing slash: printed slips carry a QR
 # code linking to its dossier lookup ({MOTCUA_PUBLIC_URL}/tra-cuu/?ma=<dossier code>).
 MOTCUA_PUBLIC_URL = env("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -137,6 +143,15 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Dossier files (scans, result documents) are kept under MEDIA_ROOT/dossiers/ and served only
+# through the back office's permission-checked view, never under MEDIA_URL. Each upload may be
+# at most MOTCUA_UPLOAD_MAX_BYTES (documents.uploads checks it with the content type); cap the
+# request body at the web server too (nginx client_max_body_size), several scans per intake.
+MOTCUA_UPLOAD_MAX_BYTES = int(env("MOTCUA_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# Uploads above 2.5 MB go to a temporary file instead of memory; the other form fields of a
+# request may total 2.5 MB (Django's defaults, stated here on purpose).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -180,6 +195,20 @@ SPECTACULAR_SETTINGS = {
 
 LOGIN_URL = "backoffice:login"
 LOGIN_REDIRECT_URL = "backoffice:home"
+
+# Outgoing e-mail (notices to applicants). Without EMAIL_HOST, messages are written to the
+# console, so a development installation never mails real people by accident.
+EMAIL_HOST = env("EMAIL_HOST", "")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env("EMAIL_USE_TLS", "false") == "true"
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "MotCua <khong-tra-loi@motcua.localhost>")
 
 LOGGING = {
     "version": 1,

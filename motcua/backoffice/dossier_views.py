@@ -95,6 +95,21 @@ def _dossier_deadline(dossier: Dossier, calendar: WorkingCalendar, now: datetime
     )
 
 
+APOLOGY_WARNING_DAYS = 1  # working days before the appointment when the page asks for Mẫu 04
+
+
+def _needs_apology(dossier: Dossier, calendar: WorkingCalendar, now: datetime) -> bool:
+    """The running dossier will miss (or has missed) the appointment the applicant holds: the
+    responsible agency should issue the apology and a new appointment (Mẫu 04)."""
+    appointment = dossier.appointment_at
+    if appointment is None or dossier.status not in RUNNING_STATUSES:
+        return False
+    if appointment < now:
+        return True
+    days = working_days_between(calendar, local(now).date(), local(appointment).date())
+    return days <= APOLOGY_WARNING_DAYS
+
+
 def _step_deadline(record: StepRecord | None, dossier: Dossier, now: datetime) -> Deadline | None:
     if record is None:
         return None
@@ -147,7 +162,7 @@ def _event_row(event: AuditEvent) -> EventRow:
     if name in Act.values:
         title = str(Act(name).label)
     else:
-        title = _("Registered") if name == "register" else event.action
+        title = {"register": _("Registered"), "file_added": _("File added")}.get(name, event.action)
     at = parse_datetime(str(data.get("at") or "")) or event.occurred_at
     actor = event.actor
     row = EventRow(
@@ -166,6 +181,8 @@ def _event_row(event: AuditEvent) -> EventRow:
     for key, label in (("reason", _("Reason")), ("comment", _("Comment"))):
         if data.get(key):
             row.details.append((label, data[key]))
+    if data.get("file"):
+        row.details.append((_("File"), data["file"]))
     if data.get("step"):
         row.details.append((_("Now at the step"), data["step"]))
     if data.get("step_judgement") in JUDGEMENTS:
@@ -183,6 +200,16 @@ def _event_row(event: AuditEvent) -> EventRow:
         row.details.append((_("Processed"), JUDGEMENTS[data["judgement"]]))
     if data.get("return_method") in ReturnMethod.values:
         row.details.append((_("Result returned"), ReturnMethod(data["return_method"]).label))
+    for key, label in (
+        ("recipient", _("Received by")),
+        ("originals_collected", _("Originals collected back")),
+        ("tracking_number", _("Postal tracking number")),
+    ):
+        if data.get(key):
+            row.details.append((label, data[key]))
+    if data.get("new_appointment"):
+        new = parse_datetime(str(data["new_appointment"]))
+        row.details.append((_("New appointment"), local(new) if new else data["new_appointment"]))
     return row
 
 
@@ -214,6 +241,8 @@ def _render(
         "national_status": NATIONAL_STATUS_CODE[DossierStatus(dossier.status)],
         "legal_time": legal_time_text(dossier.legal_time),
         "deadline": _dossier_deadline(dossier, calendar, now),
+        "needs_apology": _needs_apology(dossier, calendar, now),
+        "may_apologise": Act.APOLOGISE in acts,
         "step_deadline": _step_deadline(open_record, dossier, now),
         "open_record": open_record,
         "slips": [(kind, FORMS[kind]) for kind in slips_available(dossier)],
@@ -259,6 +288,11 @@ def dossier_act_view(request: HttpRequest, key: str) -> HttpResponse:
         reference=data.get("reference") or "",
         result_number=data.get("result_number") or "",
         return_method=data.get("return_method") or "",
+        new_appointment=data.get("new_appointment"),
+        recipient_name=data.get("recipient_name") or "",
+        recipient_id_number=data.get("recipient_id_number") or "",
+        originals_collected=data.get("originals_collected") or "",
+        tracking_number=data.get("tracking_number") or "",
         expected_version=data["version"],
     )
     try:

@@ -20,7 +20,9 @@ MAX_MISSING_ITEMS = 50
 MAX_AMOUNT = 10**12  # đồng
 
 # Acts that cannot be undone: the official ticks "I confirm" first.
-IRREVERSIBLE_ACTS = frozenset({Act.REFUSE, Act.WITHDRAW, Act.FINISH, Act.RETURN_RESULT, Act.STOP})
+IRREVERSIBLE_ACTS = frozenset(
+    {Act.REFUSE, Act.WITHDRAW, Act.FINISH, Act.RETURN_RESULT, Act.STOP, Act.APOLOGISE}
+)
 
 # The fields each act's form shows, in order (the service says which ones it requires).
 ACT_FIELDS: dict[Act, tuple[str, ...]] = {
@@ -38,7 +40,14 @@ ACT_FIELDS: dict[Act, tuple[str, ...]] = {
     Act.RESUME: ("comment",),
     Act.WITHDRAW: ("comment",),
     Act.FINISH: ("result_number",),
-    Act.RETURN_RESULT: ("return_method",),
+    Act.RETURN_RESULT: (
+        "return_method",
+        "recipient_name",
+        "recipient_id_number",
+        "originals_collected",
+        "tracking_number",
+    ),
+    Act.APOLOGISE: ("comment", "new_appointment"),
 }
 # What the service requires (a hint for the browser; the service decides).
 REQUIRED: dict[Act, frozenset[str]] = {
@@ -48,6 +57,7 @@ REQUIRED: dict[Act, frozenset[str]] = {
     Act.SEND_BACK: frozenset({"comment"}),
     Act.STOP: frozenset({"comment"}),
     Act.RETURN_RESULT: frozenset({"return_method"}),
+    Act.APOLOGISE: frozenset({"comment", "new_appointment"}),
 }
 COMMENT_LABELS: dict[Act, Any] = {
     Act.REFUSE: _("Reason for refusing"),
@@ -56,10 +66,11 @@ COMMENT_LABELS: dict[Act, Any] = {
     Act.SEND_BACK: _("Reason for sending it back"),
     Act.STOP: _("Reason for stopping"),
     Act.WITHDRAW: _("The applicant's reason (from the written request)"),
+    Act.APOLOGISE: _("Reason for the delay (printed on the apology, form 04)"),
 }
 
 
-def _style(form: forms.Form) -> None:
+def uswds_style(form: forms.Form) -> None:
     """USWDS classes on the widgets."""
     for bound in form.fields.values():
         widget = bound.widget
@@ -111,7 +122,7 @@ class WorklistFilterForm(forms.Form):
         ]
         for name in ("received_from", "received_to"):
             self.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-        _style(self)
+        uswds_style(self)
 
     def criteria(self) -> Criteria:
         """The valid values only (an invalid one is ignored and shown as an error)."""
@@ -168,6 +179,27 @@ class ActForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
+    recipient_name = forms.CharField(
+        label=_("Received by (at the counter)"), max_length=255, required=False
+    )
+    recipient_id_number = forms.CharField(
+        label=_("Recipient's ID number"), max_length=20, required=False
+    )
+    originals_collected = forms.CharField(
+        label=_("Originals collected back"),
+        help_text=_("For example the old certificate the new result replaces."),
+        max_length=MAX_COMMENT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    tracking_number = forms.CharField(
+        label=_("Postal tracking number (by post)"), max_length=50, required=False
+    )
+    new_appointment = forms.DateField(
+        label=_("New appointment (a working day)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     confirm = forms.BooleanField(
         label=_("I confirm: this cannot be undone."),
         required=False,
@@ -197,6 +229,10 @@ class ActForm(forms.Form):
             choice.required = True
             choice.label = _("Step to send it back to") if act == Act.SEND_BACK else _("Next step")
             self.initial.setdefault("target_step", self.targets[0].pk)
+        if act == Act.RETURN_RESULT:
+            self.initial.setdefault(
+                "recipient_name", dossier.representative_name or dossier.applicant_name
+            )
         if "comment" in self.fields and act in COMMENT_LABELS:
             self.fields["comment"].label = COMMENT_LABELS[act]
         if "confirm" in self.fields:
@@ -204,7 +240,7 @@ class ActForm(forms.Form):
             self.fields["confirm"].error_messages["required"] = _(
                 "Tick the box to confirm; this act cannot be undone."
             )
-        _style(self)
+        uswds_style(self)
         for name in REQUIRED.get(act, ()):
             if name in self.fields:
                 self.fields[name].widget.attrs["required"] = True

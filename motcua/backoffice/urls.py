@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import dossier_views, reception, slip_views, views, worklists
+from . import dossier_views, file_views, reception, register_views, slip_views, views, worklists
 
 app_name = "backoffice"
 
@@ -14,6 +14,25 @@ urlpatterns = [
     path("ho-so/<str:key>/", dossier_views.dossier_detail, name="dossier"),
     path("ho-so/<str:key>/thao-tac/", dossier_views.dossier_act_view, name="dossier-act"),
     path("ho-so/<str:key>/phieu/<str:kind>.pdf", slip_views.slip_download, name="slip"),
+    path("ho-so/<str:key>/tep/", file_views.dossier_file_upload, name="dossier-file-upload"),
+    path(
+        "ho-so/<str:key>/tep/<int:file_id>/",
+        file_views.dossier_file_download,
+        name="dossier-file",
+    ),
+    path("so-theo-doi/", register_views.register_page, name="register"),
+    path(
+        "so-theo-doi/tai-ve.pdf",
+        register_views.register_download,
+        {"kind": "pdf"},
+        name="register-pdf",
+    ),
+    path(
+        "so-theo-doi/tai-ve.xlsx",
+        register_views.register_download,
+        {"kind": "xlsx"},
+        name="register-xlsx",
+    ),
     path("tiep-nhan/", reception.reception, name="reception"),
     path("tiep-nhan/cho-tiep-nhan/", reception.online_queue, name="reception-queue"),
     path("tiep-nhan/<str:national_code>/", reception.intake, name="intake"),

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DossierStatus(models.TextChoices):
@@ -84,6 +85,7 @@ class Act(models.TextChoices):
     WITHDRAW = "withdraw", _("Withdraw")
     FINISH = "finish", _("Finish processing")
     RETURN_RESULT = "return_result", _("Return the result")
+    APOLOGISE = "apologise", _("Apologise and set a new appointment")
 
 
 class ApplicantKind(models.TextChoices):
@@ -112,6 +114,15 @@ class FeeStatus(models.TextChoices):
 class ReturnMethod(models.TextChoices):
     """How the result reaches the applicant."""
 
-    COUNTER = "counter", _("At the counter")
-    POST = "post", _("By post")
-    ONLINE = "online", _("Online")
+    # A context of their own: "At the counter" is also a submission channel (catalogue), whose
+    # Vietnamese wording differs.
+    COUNTER = "counter", pgettext_lazy("result returned", "At the counter")
+    POST = "post", pgettext_lazy("result returned", "By post")
+    ONLINE = "online", pgettext_lazy("result returned", "Online")
+
+
+class FilePurpose(models.TextChoices):
+    """What a dossier file is: a paper of the application, or the result issued."""
+
+    COMPONENT = "component", _("Dossier component")
+    RESULT = "result", _("Result")

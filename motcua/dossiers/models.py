@@ -2,6 +2,7 @@
 the daily counter behind the codes. Rows change only through dossiers.services."""
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -16,7 +17,14 @@ from motcua.core.models import AuditEvent
 from motcua.deadlines.constants import Judgement
 from motcua.workflow.models import Process, ProcessStep
 
-from .constants import INITIAL_STATUS, ApplicantKind, DossierStatus, FeeStatus, ReturnMethod
+from .constants import (
+    INITIAL_STATUS,
+    ApplicantKind,
+    DossierStatus,
+    FeeStatus,
+    FilePurpose,
+    ReturnMethod,
+)
 
 MAX_DAILY_NUMBER = 9999  # the code's counter has four digits (Circular 01/2018 Art. 19)
 
@@ -140,6 +148,16 @@ class Dossier(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"))
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     due_at = models.DateTimeField(_("appointment (due) at"), null=True, blank=True)
+    apology_due_at = models.DateTimeField(
+        _("new appointment after an apology"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The later date promised in the apology slip (Mẫu 04). The legal deadline "
+            "(due_at) stays what timeliness is judged by, unless the installation decides "
+            "otherwise (MOTCUA_APOLOGY_MOVES_DEADLINE)."
+        ),
+    )
     paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("processed at"), null=True, blank=True)
     returned_at = models.DateTimeField(_("result returned at"), null=True, blank=True)
@@ -160,6 +178,19 @@ class Dossier(models.Model):
     return_method = models.CharField(
         _("result returned"), max_length=10, choices=ReturnMethod.choices, blank=True
     )
+    result_recipient_name = models.CharField(_("result received by"), max_length=255, blank=True)
+    result_recipient_id_number = models.CharField(
+        _("recipient's ID number"), max_length=20, blank=True
+    )
+    originals_collected = models.TextField(
+        _("originals collected back"),
+        blank=True,
+        help_text=_(
+            "The original papers taken back from the applicant when the result was "
+            "handed over (e.g. the old certificate)."
+        ),
+    )
+    post_tracking_number = models.CharField(_("postal tracking number"), max_length=50, blank=True)
     version = models.PositiveIntegerField(
         _("version"),
         default=0,
@@ -200,6 +231,16 @@ class Dossier(models.Model):
         """How the interfaces address it: its code, or its reference before it has one."""
         return self.code or str(self.uid)
 
+    @property
+    def appointment_at(self) -> datetime | None:
+        """The date the applicant was told: the legal due time, or the later date of an
+        apology (Mẫu 04)."""
+        if self.apology_due_at is None:
+            return self.due_at
+        if self.due_at is None:
+            return self.apology_due_at
+        return max(self.due_at, self.apology_due_at)
+
 
 class DossierComponent(models.Model):
     """One component of the dossier as handed in: the catalogue's requirement (or an extra
@@ -232,12 +273,21 @@ class DossierComponent(models.Model):
 
 
 class DossierFile(models.Model):
-    """A file of a component (scan or upload), kept through the storage API."""
+    """A file of the dossier, kept through the storage API: a scan or upload of a component,
+    or a result document the agency issued."""
 
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="files"
+    )
+    purpose = models.CharField(
+        _("purpose"), max_length=10, choices=FilePurpose.choices, default=FilePurpose.COMPONENT
+    )
     component = models.ForeignKey(
         DossierComponent,
         verbose_name=_("component"),
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="files",
     )
     file = models.FileField(_("file"), upload_to="dossiers/%Y/%m/")
@@ -258,7 +308,14 @@ class DossierFile(models.Model):
     class Meta:
         verbose_name = _("dossier file")
         verbose_name_plural = _("dossier files")
-        ordering = ["component", "id"]
+        ordering = ["dossier", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(purpose=FilePurpose.RESULT, component__isnull=True)
+                | Q(purpose=FilePurpose.COMPONENT, component__isnull=False),
+                name="dossier_file_component_xor_result",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.original_name
@@ -319,6 +376,42 @@ class AppointmentChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier}: {self.previous_due_at} → {self.new_due_at}"
+
+
+class Apology(models.Model):
+    """An apology and new appointment (Mẫu 04) issued by the agency responsible for a delay."""
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="apologies"
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("responsible agency"),
+        on_delete=models.PROTECT,
+        related_name="apologies",
+    )
+    reason = models.TextField(_("reason for the delay"))
+    previous_appointment = models.DateTimeField(_("previous appointment"), null=True, blank=True)
+    new_appointment = models.DateTimeField(_("new appointment"))
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    event = models.ForeignKey(
+        AuditEvent, verbose_name=_("audit event"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("apology")
+        verbose_name_plural = _("apologies")
+        ordering = ["dossier", "issued_at", "id"]
+        indexes = [models.Index(fields=["agency", "issued_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.dossier}: {self.new_appointment:%Y-%m-%d}"
 
 
 class StepRecord(models.Model):

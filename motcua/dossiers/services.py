@@ -12,8 +12,10 @@ pass it, so acts happen now.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -36,17 +38,19 @@ from motcua.workflow.constants import MoveKind
 from motcua.workflow.models import ProcessStep
 from motcua.workflow.selectors import process_in_force
 
-from . import states
+from . import notices, states
 from .constants import (
     PAUSED_STATUSES,
     Act,
     ApplicantKind,
     DossierStatus,
     FeeStatus,
+    FilePurpose,
     ReturnMethod,
 )
 from .models import (
     MAX_DAILY_NUMBER,
+    Apology,
     AppointmentChange,
     Dossier,
     DossierCodeCounter,
@@ -98,6 +102,11 @@ class ActInput:
     reference: str = ""
     result_number: str = ""
     return_method: str = ""
+    new_appointment: date | None = None  # the apology's new appointment day (Mẫu 04)
+    recipient_name: str = ""  # who took the result at the counter
+    recipient_id_number: str = ""
+    originals_collected: str = ""  # originals taken back when handing over the result
+    tracking_number: str = ""  # the postal item carrying the result
     expected_version: int | None = None  # the version the actor saw; None = do not check
 
 
@@ -310,6 +319,8 @@ class _Context:
     event: dict[str, Any] = field(default_factory=dict)
     appointment: tuple[datetime | None, datetime | None] | None = None
     calendars: dict[int, WorkingCalendar] = field(default_factory=dict)
+    # Rows that point at the act's audit event, written once it exists.
+    after_event: list[Callable[[audit.AuditEvent], None]] = field(default_factory=list)
 
     def calendar(self, agency: Agency) -> WorkingCalendar:
         """The agency's calendar for the years around the act (imports may act in the past),
@@ -327,6 +338,7 @@ _REQUIRED: dict[Act, tuple[str, ...]] = {
     Act.SEND_BACK: ("comment",),
     Act.STOP: ("comment",),
     Act.RETURN_RESULT: ("return_method",),
+    Act.APOLOGISE: ("comment", "new_appointment"),
 }
 
 
@@ -369,6 +381,8 @@ def dossier_act(
                 changed_at=ctx.now,
                 event=event,
             )
+        for write in ctx.after_event:
+            write(event)
     return locked
 
 
@@ -385,6 +399,9 @@ def _check_input(act: Act, data: ActInput) -> None:
         elif name == "return_method":
             if value not in ReturnMethod.values:
                 errors.append(_("Say how the result was returned (counter, post or online)."))
+        elif name == "new_appointment":
+            if value is None:
+                errors.append(_("Give the new appointment date."))
         elif not str(value).strip():
             errors.append(_("A reason or comment is required."))
     if errors:
@@ -543,9 +560,88 @@ def _finish(ctx: _Context) -> None:
 
 
 def _return_result(ctx: _Context) -> None:
-    ctx.dossier.returned_at = ctx.dossier.closed_at = ctx.now
-    ctx.dossier.return_method = ctx.data.return_method
-    ctx.event["return_method"] = ctx.data.return_method
+    """Counter: who took it (and the originals taken back); post: the tracking number; online:
+    the electronic result must be on the dossier."""
+    dossier, data = ctx.dossier, ctx.data
+    method = data.return_method
+    recipient = nfc(data.recipient_name.strip())
+    tracking = data.tracking_number.strip()
+    errors = []
+    if method == ReturnMethod.COUNTER and not recipient:
+        errors.append(_("Record who received the result."))
+    if method == ReturnMethod.POST and not tracking:
+        errors.append(_("Record the postal tracking number."))
+    if method == ReturnMethod.ONLINE and not dossier.files.filter(purpose=FilePurpose.RESULT):
+        errors.append(_("Upload the electronic result before returning it online."))
+    if len(data.recipient_id_number.strip()) > 20 or len(tracking) > 50:
+        errors.append(_("The ID number or tracking number is too long."))
+    if errors:
+        raise ValidationFailed(_("The result cannot be returned yet."), errors=errors)
+    dossier.returned_at = dossier.closed_at = ctx.now
+    dossier.return_method = method
+    dossier.result_recipient_name = recipient if method == ReturnMethod.COUNTER else ""
+    dossier.result_recipient_id_number = (
+        data.recipient_id_number.strip() if method == ReturnMethod.COUNTER else ""
+    )
+    dossier.originals_collected = nfc(data.originals_collected.strip())
+    dossier.post_tracking_number = tracking if method == ReturnMethod.POST else ""
+    ctx.event |= {
+        "return_method": method,
+        "recipient": dossier.result_recipient_name,
+        "originals_collected": dossier.originals_collected,
+        "tracking_number": dossier.post_tracking_number,
+    }
+
+
+def _apologise(ctx: _Context) -> None:
+    """Mẫu 04: the agency now responsible for the dossier apologises for the delay and gives a
+    new appointment, at the close of a later working day. The legal deadline stays (timeliness
+    is judged by it) unless MOTCUA_APOLOGY_MOVES_DEADLINE says the apology moves it."""
+    dossier, data = ctx.dossier, ctx.data
+    assert data.new_appointment is not None
+    current = dossier.appointment_at
+    if current is None:
+        raise DomainError(_("This dossier has no appointment date to move."), code="no_appointment")
+    calendar = ctx.calendar(dossier.receiving_agency)
+    day = data.new_appointment
+    if day <= local(current).date() or not calendar.is_working_day(day):
+        raise ValidationFailed(
+            _("The new appointment is not valid."),
+            errors=[
+                _("The new appointment must be a working day after %(day)s.")
+                % {"day": local(current).strftime("%d/%m/%Y")}
+            ],
+        )
+    new = calendar.closing(day)
+    dossier.apology_due_at = new
+    ctx.appointment = (current, new)
+    if settings.MOTCUA_APOLOGY_MOVES_DEADLINE:
+        dossier.due_at = new
+    ctx.event |= {"reason": data.comment, "new_appointment": new.isoformat()}
+
+    def write(event: audit.AuditEvent) -> None:
+        apology = Apology.objects.create(
+            dossier=dossier,
+            agency=_apologising_agency(ctx),
+            reason=nfc(data.comment.strip()),
+            previous_appointment=current,
+            new_appointment=new,
+            issued_at=ctx.now,
+            issued_by=ctx.actor,
+            event=event,
+        )
+        # The applicant is told once the apology is stored (not if the act rolls back).
+        transaction.on_commit(partial(notices.send_apology_notice, apology.pk), robust=True)
+
+    ctx.after_event.append(write)
+
+
+def _apologising_agency(ctx: _Context) -> Agency:
+    """The agency in whose name the apology goes out: the one holding the dossier (liên thông:
+    the partner that is late) when the actor may apologise there, else the receiving one."""
+    dossier = ctx.dossier
+    held = actor_roles(dossier=dossier, user=ctx.actor, agencies=[dossier.current_agency])
+    return dossier.current_agency if held & states.APOLOGISERS else dossier.receiving_agency
 
 
 _EFFECTS: dict[Act, Callable[[_Context], None]] = {
@@ -564,6 +660,7 @@ _EFFECTS: dict[Act, Callable[[_Context], None]] = {
     Act.WITHDRAW: _withdraw,
     Act.FINISH: _finish,
     Act.RETURN_RESULT: _return_result,
+    Act.APOLOGISE: _apologise,
 }
 
 
@@ -594,9 +691,12 @@ def _period(dossier: Dossier) -> Period | None:
 
 
 def _set_due(ctx: _Context, due: datetime | None) -> None:
-    if due != ctx.dossier.due_at:
-        ctx.appointment = (ctx.dossier.due_at, due)
-        ctx.dossier.due_at = due
+    """A new legal due time; the appointment history records what the applicant holds (the
+    later of it and an apology's new appointment) when that changes."""
+    before = ctx.dossier.appointment_at
+    ctx.dossier.due_at = due
+    if ctx.dossier.appointment_at != before:
+        ctx.appointment = (before, ctx.dossier.appointment_at)
     ctx.event["due_at"] = due.isoformat() if due else None
 
 

@@ -29,7 +29,7 @@ from motcua.documents.pdf import render_pdf
 from motcua.documents.qr import qr_svg
 
 from .constants import Act, ApplicantKind, DossierStatus
-from .models import JUDGEMENT_CHOICES, AppointmentChange, Dossier, StepRecord
+from .models import JUDGEMENT_CHOICES, Apology, AppointmentChange, Dossier, StepRecord
 from .selectors import dossier_events
 
 
@@ -55,6 +55,11 @@ FORMS: dict[str, SlipForm] = {
         "03",
         gettext_lazy("REFUSAL TO RECEIVE AND PROCESS THE DOSSIER"),
         "slips/refusal.html",
+    ),
+    "apology": SlipForm(
+        "04",
+        gettext_lazy("APOLOGY AND NEW APPOINTMENT FOR THE RESULT"),
+        "slips/apology.html",
     ),
     "control": SlipForm(
         "05",
@@ -148,6 +153,13 @@ def _require(kind: str, dossier: Dossier) -> AuditEvent | None:
                 _("No supplement was requested for this dossier, so it has no request (form 02).")
             )
         return event
+    if kind == "apology":
+        event = _event(dossier, Act.APOLOGISE)
+        if event is None:
+            raise SlipNotApplicable(
+                _("No apology was issued for this dossier, so it has no form 04.")
+            )
+        return event
     if dossier.accepted_at is None or not dossier.code:
         if kind == "receipt":
             raise SlipNotApplicable(
@@ -160,15 +172,19 @@ def _require(kind: str, dossier: Dossier) -> AuditEvent | None:
 
 
 def slips_available(dossier: Dossier) -> list[str]:
-    """The kinds of slip the dossier has, in form order (for links on the dossier's page)."""
-    available = []
-    for kind in SLIP_KINDS:
-        try:
-            _require(kind, dossier)
-        except SlipNotApplicable:
-            continue
-        available.append(kind)
-    return available
+    """The kinds of slip the dossier has, in form order (for links on the dossier's page): the
+    same rules as `_require`, from one query for the acts the dossier went through."""
+    events = dossier_events(dossier=dossier).order_by()
+    done = set(events.values_list("action", flat=True).distinct())
+    accepted = dossier.accepted_at is not None and bool(dossier.code)
+    has = {
+        "receipt": accepted,
+        "supplement": f"dossier.{Act.REQUEST_SUPPLEMENT}" in done,
+        "refusal": dossier.status == DossierStatus.NOT_ACCEPTED and f"dossier.{Act.REFUSE}" in done,
+        "apology": f"dossier.{Act.APOLOGISE}" in done,
+        "control": accepted,
+    }
+    return [kind for kind in SLIP_KINDS if has[kind]]
 
 
 def slip_filename(kind: str, dossier: Dossier) -> str:
@@ -240,6 +256,27 @@ def slip_refusal(dossier: Dossier) -> dict[str, Any]:
     }
 
 
+def slip_apology(dossier: Dossier) -> dict[str, Any]:
+    """Mẫu 04, Phiếu xin lỗi và hẹn lại ngày trả kết quả: the latest apology, issued in the name
+    of the agency responsible for the delay, with the appointment it replaces."""
+    event = _require("apology", dossier)
+    assert event is not None and dossier.accepted_at is not None
+    apology = Apology.objects.select_related("agency__parent", "issued_by").get(event=event)
+    context = _common("apology", dossier, apology.issued_at)
+    agency = apology.agency
+    return {
+        **context,
+        "agency": {"name": agency.name, "parent": agency.parent.name if agency.parent else ""},
+        "receiving_agency": dossier.receiving_agency.name,
+        "received": Moment.of(dossier.accepted_at),
+        "legal_time": legal_time_text(dossier.legal_time),
+        "previous": Moment.of(apology.previous_appointment),
+        "new": Moment.of(apology.new_appointment),
+        "reason": apology.reason,
+        "officer": _person(apology.issued_by),
+    }
+
+
 def slip_control(dossier: Dossier) -> dict[str, Any]:
     """Mẫu 05, Phiếu kiểm soát quá trình giải quyết hồ sơ: one row per stay at a step (who
     handed the dossier to whom, received, due, handed on, early / on time / late)."""
@@ -294,12 +331,13 @@ BUILDERS: dict[str, Callable[[Dossier], dict[str, Any]]] = {
     "receipt": slip_receipt,
     "supplement": slip_supplement,
     "refusal": slip_refusal,
+    "apology": slip_apology,
     "control": slip_control,
 }
 
 
 def render_slip(kind: str, dossier: Dossier, *, language: str = SLIP_LANGUAGE) -> bytes:
-    """The slip `kind` ("receipt", "supplement", "refusal", "control") of `dossier` as a PDF;
+    """The slip `kind` (a key of FORMS) of `dossier` as a PDF;
     SlipNotApplicable (in the caller's language) when the dossier has no such slip."""
     _require(kind, dossier)
     with translation.override(language):

@@ -29,6 +29,9 @@ PROCESSORS = frozenset({Role.SPECIALIST, Role.DEPARTMENT_HEAD, Role.LEADER})
 DECIDERS = frozenset({Role.DEPARTMENT_HEAD, Role.LEADER})
 ISSUERS = frozenset({Role.LEADER, Role.CLERK})
 RECEPTION_OR_SPECIALIST = RECEPTION | {Role.SPECIALIST}
+# The apology and new appointment (Mẫu 04) is issued by the agency responsible for the delay,
+# through its one-stop desk: its leaders sign it, the desk hands or sends it to the applicant.
+APOLOGISERS = RECEPTION | DECIDERS
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,11 @@ TRANSITIONS: Mapping[tuple[DossierStatus, Act], Transition] = {
     (S.FINANCIAL_OBLIGATION, Act.WITHDRAW): _WITHDRAW,
     (S.STOPPED, Act.RESUME): Transition(RETURNS_TO[S.STOPPED], DECIDERS),
     (S.STOPPED, Act.WITHDRAW): _WITHDRAW,
+    # A dossier that will be late: the responsible agency apologises and sets a new appointment
+    # (Mẫu 04); the status does not change.
+    (S.ACCEPTED, Act.APOLOGISE): Transition(S.ACCEPTED, APOLOGISERS),
+    (S.IN_PROCESSING, Act.APOLOGISE): Transition(S.IN_PROCESSING, APOLOGISERS),
+    (S.IN_TRANSFER, Act.APOLOGISE): Transition(S.IN_TRANSFER, APOLOGISERS),
     # Result ready: the one-stop returns it (counter, post or online).
     (S.PROCESSED, Act.RETURN_RESULT): Transition(S.RESULT_RETURNED, RECEPTION),
 }

@@ -7,8 +7,9 @@ the visibility rule allows.
 - **mine** — the dossiers whose current step's role the user holds in the step's agency (the
   services keep `current_agency` equal to the current step's agency), while the step can be
   acted on (accepted, in processing, with the other agency); plus, for reception officers,
-  accepted dossiers without an internal process waiting to be handed over and processed
-  dossiers waiting for the result to be returned; plus, for specialists, department heads and
+  online and postal dossiers waiting for acceptance, accepted dossiers without an internal
+  process waiting to be handed over and processed dossiers waiting for the result to be
+  returned; plus, for specialists, department heads and
   leaders, dossiers in processing without an internal process at their agency.
 - **agency** — every visible dossier.
 - **due_today** — the clock runs (accepted, in processing or with the other agency: neither
@@ -135,6 +136,7 @@ def my_tasks_q(memberships: Iterable[tuple[int, str]]) -> Q:
             current_step__role__in=sorted(roles),
         )
         if roles & RECEPTION:
+            condition |= Q(receiving_agency_id=agency_id, status=S.REGISTERED)
             condition |= Q(
                 receiving_agency_id=agency_id, status=S.ACCEPTED, current_step__isnull=True
             )

@@ -164,7 +164,7 @@ def test_counter_intake_answers_201_with_a_code_and_an_appointment(province, api
     ]
     assert [(f["amount"], f["status"]) for f in dossier["fees"]] == [(30000, "due")]
     assert len(dossier["appointment_changes"]) == 1
-    assert dossier["allowed_acts"] == ["forward", "withdraw"]
+    assert dossier["allowed_acts"] == ["forward", "withdraw", "apologise"]
     assert response["Location"] == f"http://testserver{URL}/{dossier['code']}"
     stored = Dossier.objects.get()
     assert stored.applicant_user is None  # a paper dossier has no account behind it
@@ -429,7 +429,7 @@ def test_an_unknown_key_is_404(province, api, key):
 @pytest.mark.parametrize(
     ("who", "acts"),
     [
-        (Role.RECEPTION_OFFICER, ["forward", "withdraw"]),
+        (Role.RECEPTION_OFFICER, ["forward", "withdraw", "apologise"]),
         (Role.SPECIALIST, []),
         ("citizen", ["withdraw"]),  # the applicant
         (Role.SUPERVISOR, []),  # sees the whole province, acts on none
@@ -494,7 +494,12 @@ def test_an_allowed_act_answers_the_new_status(province, api):
     ("who", "data", "status", "code"),
     [
         # Not possible in "accepted" at all: 409.
-        (Role.RECEPTION_OFFICER, {"act": "return_result", "return_method": "counter"}, 409, None),
+        (
+            Role.RECEPTION_OFFICER,
+            {"act": "return_result", "return_method": "counter", "recipient_name": "An"},
+            409,
+            None,
+        ),
         (Role.LEADER, {"act": "finish"}, 409, "transition_not_allowed"),
         # Possible, but not for this role of the same commune: 403.
         (Role.SPECIALIST, {"act": "forward"}, 403, "act_not_permitted"),
@@ -601,7 +606,7 @@ def test_one_dossier_through_the_whole_process(province, process, api):
         (Role.CLERK, {"act": "finish", "result_number": "125/GCN"}, S.PROCESSED, None),
         (
             Role.RECEPTION_OFFICER,
-            {"act": "return_result", "return_method": "counter"},
+            {"act": "return_result", "return_method": "counter", "recipient_name": "An"},
             S.RESULT_RETURNED,
             None,
         ),

@@ -261,6 +261,13 @@ class DossierDetailSerializer(DossierListItemSerializer):
     )
     result_number = serializers.CharField()
     return_method = serializers.ChoiceField(choices=ReturnMethod.choices, allow_blank=True)
+    apology_due_at = AwareDateTimeField(
+        allow_null=True,
+        help_text="The new appointment of the latest apology (Mẫu 04); due_at stays the legal "
+        "deadline",
+    )
+    result_recipient_name = serializers.CharField(help_text="Who took the result at the counter")
+    post_tracking_number = serializers.CharField(help_text="The postal item carrying the result")
     components = DossierComponentSerializer(many=True, help_text="Thành phần hồ sơ as handed in")
     fees = DossierFeeSerializer(many=True, help_text="Phí, lệ phí and financial obligations")
     appointment_changes = DossierAppointmentChangeSerializer(
@@ -484,6 +491,37 @@ class DossierActSerializer(serializers.Serializer):
         allow_blank=True,
         default="",
         help_text="How the result was returned, for return_result",
+    )
+    recipient_name = serializers.CharField(
+        max_length=255,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Who took the result at the counter (required for return_method=counter)",
+    )
+    recipient_id_number = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default="", help_text="Their ID number"
+    )
+    originals_collected = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Original papers taken back when the result was handed over",
+    )
+    tracking_number = serializers.CharField(
+        max_length=50,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Postal tracking number (required for return_method=post)",
+    )
+    new_appointment = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="For apologise (Mẫu 04): the new appointment, a working day after the "
+        "current one; the result is due at that day's closing time",
     )
     version = serializers.IntegerField(
         required=False,
@@ -712,6 +750,11 @@ class DossierActApi(APIView):
                 reference=data["reference"],
                 result_number=data["result_number"],
                 return_method=data["return_method"],
+                recipient_name=data["recipient_name"],
+                recipient_id_number=data["recipient_id_number"],
+                originals_collected=data["originals_collected"],
+                tracking_number=data["tracking_number"],
+                new_appointment=data["new_appointment"],
                 expected_version=data["version"],
             ),
         )

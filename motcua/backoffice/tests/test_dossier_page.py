@@ -184,7 +184,7 @@ def test_every_act_through_its_form(client, province):
         (
             Role.RECEPTION_OFFICER,
             Act.RETURN_RESULT,
-            {"return_method": "counter", "confirm": "on"},
+            {"return_method": "counter", "recipient_name": "Nguyễn Văn An", "confirm": "on"},
             S.RESULT_RETURNED,
         ),
     ]

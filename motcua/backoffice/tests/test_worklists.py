@@ -104,9 +104,10 @@ def test_each_list_holds_what_it_should(client, province, scene):
     s = scene
     running = [s["due_today"], s["due_tomorrow"], s["due_in_two"], s["due_later"], s["overdue"]]
     expected = {
-        # Accepted at the reception step (waiting to be handed over) and the processed one
-        # (the result to return); not the specialist's, not the paused one.
-        lists.MINE: codes(*running, s["processed"]),
+        # Accepted at the reception step (waiting to be handed over), the online one waiting
+        # for acceptance and the processed one (the result to return); not the specialist's,
+        # not the paused one.
+        lists.MINE: codes(*running, s["processed"], s["registered"]),
         lists.AGENCY: codes(*running, s["at_specialist"], s["processed"], s["registered"])
         | codes(s["paused"]),
         lists.DUE_TODAY: codes(s["due_today"]),

@@ -2,7 +2,7 @@
 its chain verifies, one event per act that happened, the clock is paused exactly in the paused
 statuses, the appointment never moves earlier, and finished dossiers are judged."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -29,7 +29,14 @@ WHO = [
     "tax_specialist",
     "citizen",
 ]
-FULL = ActInput(comment="Lý do", missing=["Giấy tờ"], amount=50000, return_method="post")
+FULL = ActInput(
+    comment="Lý do",
+    missing=["Giấy tờ"],
+    amount=50000,
+    return_method="post",
+    tracking_number="RR123456789VN",
+    new_appointment=date(2026, 12, 1),  # a Tuesday after any appointment the stories reach
+)
 
 
 def _plausible(province, dossier: Dossier) -> list[tuple[Act, str]]:
@@ -98,6 +105,7 @@ def _check(dossier: Dossier, before: Dossier) -> None:
     assert (dossier.closed_at is not None) == (status in TERMINAL_STATUSES)
     if before.due_at is not None:
         assert dossier.due_at >= before.due_at  # an appointment never moves earlier
+        assert dossier.appointment_at >= before.appointment_at
     if status in {DossierStatus.PROCESSED, DossierStatus.RESULT_RETURNED}:
         assert dossier.judgement in {"early", "on_time", "late"}
     open_steps = StepRecord.objects.filter(dossier=dossier, ended_at__isnull=True).count()
@@ -112,4 +120,4 @@ def _check(dossier: Dossier, before: Dossier) -> None:
         status == DossierStatus.IN_TRANSFER
     )
     changes = AppointmentChange.objects.filter(dossier=dossier).order_by("changed_at", "id")
-    assert changes.last().new_due_at == dossier.due_at
+    assert changes.last().new_due_at == dossier.appointment_at

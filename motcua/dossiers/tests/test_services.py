@@ -91,7 +91,7 @@ def test_one_dossier_through_every_step_supplement_and_transfer(province, proces
         (
             Act.RETURN_RESULT,
             Role.RECEPTION_OFFICER,
-            {"return_method": "counter"},
+            {"return_method": "counter", "recipient_name": "Nguyễn Văn An"},
             S.RESULT_RETURNED,
             None,
         ),

@@ -295,6 +295,8 @@ def test_slips_that_do_not_apply_are_refused(province, walked):
         render_slip("refusal", walked)
     assert refused.value.code == "slip_not_applicable"
     with pytest.raises(DomainError, match="Không có loại phiếu"):
+        render_slip("thanks", walked)
+    with pytest.raises(SlipNotApplicable, match="Mẫu 04"):
         render_slip("apology", walked)
     assert slips_available(walked) == ["receipt", "supplement", "control"]
 

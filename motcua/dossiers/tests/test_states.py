@@ -63,6 +63,9 @@ EXPECTED = {
     (S.STOPPED, Act.RESUME): (S.IN_PROCESSING, "DL"),
     (S.STOPPED, Act.WITHDRAW): (S.WITHDRAWN, "RA"),
     (S.PROCESSED, Act.RETURN_RESULT): (S.RESULT_RETURNED, "R"),
+    (S.ACCEPTED, Act.APOLOGISE): (S.ACCEPTED, "RDL"),
+    (S.IN_PROCESSING, Act.APOLOGISE): (S.IN_PROCESSING, "RDL"),
+    (S.IN_TRANSFER, Act.APOLOGISE): (S.IN_TRANSFER, "RDL"),
 }
 
 ALL_PAIRS = [(status, act) for status in DossierStatus for act in Act]
@@ -159,7 +162,7 @@ def test_a_detour_returns_where_it_was_entered_from(detour):
     leads_to = {
         t.target
         for (s, _a), t in TRANSITIONS.items()
-        if s == detour and t.target not in TERMINAL_STATUSES
+        if s == detour and t.target not in TERMINAL_STATUSES and t.target != detour
     }
     assert entered_from == leads_to == {RETURNS_TO[detour]}
 
