@@ -56,6 +56,18 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _sign_in_without_guards(settings):
+    """Tests log officials in without an authenticator app, and through the test client's
+    login(), which axes refuses (it needs the request); motcua/accounts/tests turn both on.
+    allauth's rate limits count in the cache, which is emptied so tests do not add up."""
+    from django.core.cache import cache
+
+    settings.MOTCUA_OFFICIAL_MFA_REQUIRED = False
+    settings.AXES_ENABLED = False
+    cache.clear()
+
+
 # ---------------------------------------------------------------- browser
 
 

@@ -1,6 +1,7 @@
 """One settings module: everything comes from the environment, with safe development defaults."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -41,11 +42,19 @@ INSTALLED_APPS = [
     "motcua.documents",
     "motcua.catalogue",
     "motcua.workflow",
+    "motcua.eforms",
     "motcua.dossiers",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
     "motcua.demo",
+    # After motcua.accounts, whose templates override theirs.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +67,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "motcua.accounts.middleware.OfficialMfaMiddleware",
+    # Last: turns a lockout noticed during the request into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -96,6 +109,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
         ),
     }
+
+# The cache holds rate-limit counters (motcua.core.ratelimit: the public dossier lookup). Local
+# memory counts per server process; with several processes use a shared cache (Redis,
+# Memcached or the database) so the limits hold across them.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The public lookup (/tra-cuu/): lookups per client address, failed second factors per dossier
+# code, each as (count, seconds).
+MOTCUA_LOOKUP_RATE = (20, 600)
+MOTCUA_LOOKUP_FAILURE_RATE = (5, 3600)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -195,6 +217,78 @@ SPECTACULAR_SETTINGS = {
 
 LOGIN_URL = "backoffice:login"
 LOGIN_REDIRECT_URL = "backoffice:home"
+
+# Accounts and sign-in (docs/architecture.md, "Accounts and sign-in"). django-allauth: citizens
+# register with e-mail, phone, citizen ID and password and confirm the e-mail with a code;
+# everyone logs in with a username (officials), e-mail or phone and a password, or through the
+# OpenID Connect provider below. Officials must use an authenticator app (TOTP). django-axes
+# locks a username at one IP address out after MOTCUA_LOGIN_FAILURE_LIMIT failures.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out attempt outright
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "motcua.accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "motcua.accounts.adapters.SocialAccountAdapter"
+MFA_ADAPTER = "motcua.accounts.adapters.MfaAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email", "phone"}
+# The phone is asked by the signup form itself (required there), so accounts made by an
+# administrator without one can still log in.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "phone", "password1*", "password2*"]
+ACCOUNT_FORMS = {
+    "login": "motcua.accounts.forms.LoginForm",
+    "signup": "motcua.accounts.forms.CitizenSignupForm",
+}
+ACCOUNT_USER_DISPLAY = "motcua.accounts.adapters.user_display"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
+ACCOUNT_PHONE_VERIFICATION_ENABLED = False  # no SMS gateway yet: phones are not verified
+ACCOUNT_SESSION_REMEMBER = False  # shared computers at service centres: end with the browser
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MotCua] "
+ACCOUNT_LOGOUT_REDIRECT_URL = "portal:home"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = MOTCUA_PUBLIC_URL.split(":", 1)[0]
+# Failed logins per account are axes' job; allauth still slows down one address trying many.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
+# Where a citizen lands after logging in (officials go to LOGIN_REDIRECT_URL).
+MOTCUA_CITIZEN_HOME_URL = "portal:home"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "MotCua"
+# Officials (anyone with a role in an agency) set up an authenticator app before any other page.
+MOTCUA_OFFICIAL_MFA_REQUIRED = env("MOTCUA_OFFICIAL_MFA_REQUIRED", "true") == "true"
+# The national (VNeID-style) OpenID Connect provider; no SSO button while the URL is unset.
+# Register both callback URLs at the provider: {MOTCUA_PUBLIC_URL}/tai-khoan/oidc/vneid/login/
+# callback/ and the same under /en/.
+MOTCUA_OIDC_SERVER_URL = env("MOTCUA_OIDC_SERVER_URL", "")
+MOTCUA_OIDC_CITIZEN_ID_CLAIM = env("MOTCUA_OIDC_CITIZEN_ID_CLAIM", "citizen_id")
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "vneid",
+                "name": env("MOTCUA_OIDC_NAME", "VNeID"),
+                "client_id": env("MOTCUA_OIDC_CLIENT_ID", ""),
+                "secret": env("MOTCUA_OIDC_CLIENT_SECRET", ""),
+                "settings": {"server_url": MOTCUA_OIDC_SERVER_URL},
+            }
+        ]
+        if MOTCUA_OIDC_SERVER_URL
+        else [],
+    }
+}
+AXES_FAILURE_LIMIT = int(env("MOTCUA_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("MOTCUA_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "motcua.accounts.lockout.attempted_account"
+AXES_LOCKOUT_CALLABLE = "motcua.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Behind a reverse proxy, the client address is the last one the proxies add.
+MOTCUA_TRUSTED_PROXY_COUNT = _proxies = int(env("MOTCUA_TRUSTED_PROXY_COUNT", "0"))
+if _proxies:
+    AXES_IPWARE_PROXY_COUNT = _proxies
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    ALLAUTH_TRUSTED_PROXY_COUNT = _proxies
 
 # Outgoing e-mail (notices to applicants). Without EMAIL_HOST, messages are written to the
 # console, so a development installation never mails real people by accident.

@@ -1,10 +1,16 @@
-"""URL wiring: portal at /, back office at /can-bo/, admin at /admin/, API at /api/."""
+"""URL wiring: portal at /, back office at /can-bo/, accounts at /tai-khoan/, admin at /admin/,
+API at /api/."""
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
+
+from motcua.accounts.views import admin_login
+
+# The admin logs in through allauth too, so its password-only form cannot skip MFA.
+admin.site.login = admin_login  # type: ignore[method-assign]
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -19,6 +25,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("can-bo/", include("motcua.backoffice.urls")),
+    path("tai-khoan/", include("motcua.accounts.urls")),
+    path("tai-khoan/", include("allauth.urls")),
     path("", include("motcua.portal.urls")),
     prefix_default_language=False,
 )

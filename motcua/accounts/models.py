@@ -36,6 +36,16 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["citizen_id"],
+                condition=~Q(citizen_id=""),
+                name="user_citizen_id_unique",
+                violation_error_message=_(
+                    "Another account already has this citizen identification number."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.username

@@ -2,12 +2,14 @@
 
 import datetime
 
-from django.db.models import QuerySet
+from allauth.mfa.models import Authenticator
+from django.db.models import Q, QuerySet
 
 from motcua.core.validity import valid_on
 
 from .constants import Role
-from .models import Agency, User
+from .models import Agency, Membership, User
+from .phones import phone_normalise
 
 
 def agency_list_valid_on(*, day: datetime.date) -> QuerySet[Agency]:
@@ -54,3 +56,43 @@ def user_is_official(*, user: User) -> bool:
 
 def user_is_province_admin(*, user: User) -> bool:
     return user.memberships.filter(role=Role.PROVINCE_ADMIN).exists()
+
+
+def user_get_by_phone(*, phone: str) -> User | None:
+    """The one user with this phone number (any common spelling); None if none or several."""
+    normalised = phone_normalise(phone)
+    if normalised is None:
+        return None
+    users = list(User.objects.filter(phone=normalised)[:2])
+    return users[0] if len(users) == 1 else None
+
+
+def user_find_by_login(*, login: str) -> User | None:
+    """The user a login names: a username, else an e-mail address, else a phone number."""
+    user = User.objects.filter(username=login).first()
+    if user is None and "@" in login:
+        user = User.objects.filter(
+            Q(email__iexact=login) | Q(emailaddress__email__iexact=login)
+        ).first()
+    if user is None:
+        user = user_get_by_phone(phone=login)
+    return user
+
+
+def user_citizen_id_taken(*, citizen_id: str) -> bool:
+    return User.objects.filter(citizen_id=citizen_id).exists()
+
+
+def user_phone_taken(*, phone: str) -> bool:
+    normalised = phone_normalise(phone)
+    return normalised is not None and User.objects.filter(phone=normalised).exists()
+
+
+def user_must_set_up_authenticator(*, user: User) -> bool:
+    """An official (a role in any agency) without an authenticator app: MFA is mandatory for
+    officials, so they set one up before anything else."""
+    return (
+        Membership.objects.filter(user_id=user.pk)
+        .exclude(user__authenticator__type=Authenticator.Type.TOTP)
+        .exists()
+    )

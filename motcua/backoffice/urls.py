@@ -1,5 +1,6 @@
 """Back-office pages for officials, under /can-bo/ (Vietnamese) and /en/can-bo/."""
 
+from allauth.account import views as account_views
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
@@ -38,7 +39,7 @@ urlpatterns = [
     path("tiep-nhan/<str:national_code>/", reception.intake, name="intake"),
     path(
         "dang-nhap/",
-        auth_views.LoginView.as_view(template_name="backoffice/login.html"),
+        account_views.LoginView.as_view(template_name="backoffice/login.html"),
         name="login",
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(next_page="backoffice:login"), name="logout"),
