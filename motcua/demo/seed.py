@@ -14,6 +14,7 @@ from motcua.accounts import services as account_services
 from motcua.accounts.constants import Role
 from motcua.accounts.models import Agency, User
 from motcua.catalogue import services as catalogue_services
+from motcua.eforms import services as eform_services
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_PASSWORD = "motcua-demo-2026"
@@ -50,6 +51,7 @@ def seed(*, password: str = DEMO_PASSWORD) -> list[DemoUser]:
     """Load agencies, the catalogue and one demo user per role (idempotent)."""
     account_services.agency_import(document=load_json("agencies.json"), actor=None)
     catalogue_services.catalogue_import(document=load_json("catalogue.json"), actor=None)
+    eform_services.eform_load_bundled(actor=None)
     admins = _admin_group()
     for demo in DEMO_USERS:
         user = _user(demo, password=password)
@@ -77,6 +79,8 @@ def _admin_group() -> Group:
     """Province administrators manage agencies, users and the catalogue in the admin."""
     group, _created = Group.objects.get_or_create(name=ADMIN_GROUP)
     group.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["accounts", "catalogue"])
+        Permission.objects.filter(
+            content_type__app_label__in=["accounts", "catalogue", "eforms"],
+        ).exclude(content_type__model__in=["draft", "draftfile"])
     )
     return group
