@@ -162,7 +162,12 @@ def _event_row(event: AuditEvent) -> EventRow:
     if name in Act.values:
         title = str(Act(name).label)
     else:
-        title = {"register": _("Registered"), "file_added": _("File added")}.get(name, event.action)
+        titles = {
+            "register": _("Registered"),
+            "file_added": _("File added"),
+            "rated": _("Rated by the applicant"),
+        }
+        title = titles.get(name, event.action)
     at = parse_datetime(str(data.get("at") or "")) or event.occurred_at
     actor = event.actor
     row = EventRow(

@@ -25,6 +25,7 @@ from .constants import (
     FilePurpose,
     ReturnMethod,
 )
+from .satisfaction import Satisfaction
 
 MAX_DAILY_NUMBER = 9999  # the code's counter has four digits (Circular 01/2018 Art. 19)
 
@@ -191,6 +192,18 @@ class Dossier(models.Model):
         ),
     )
     post_tracking_number = models.CharField(_("postal tracking number"), max_length=50, blank=True)
+    form_data = models.JSONField(
+        _("e-form answers"),
+        null=True,
+        blank=True,
+        help_text=_("The answers of the procedure's e-form as submitted online."),
+    )
+    form_version = models.PositiveIntegerField(
+        _("e-form version"),
+        null=True,
+        blank=True,
+        help_text=_("The version of the e-form the answers were given in."),
+    )
     version = models.PositiveIntegerField(
         _("version"),
         default=0,
@@ -464,3 +477,42 @@ class StepRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier} {self.role} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Rating(models.Model):
+    """The applicant's rating of the service for one dossier, given once after the result was
+    returned (dossiers.ratings): the overall satisfaction and the answers to the criteria of
+    `satisfaction.CRITERIA`, keyed by criterion code."""
+
+    dossier = models.OneToOneField(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="rating"
+    )
+    overall = models.CharField(
+        _("overall satisfaction"), max_length=20, choices=Satisfaction.choices
+    )
+    answers = models.JSONField(
+        _("answers"),
+        default=dict,
+        blank=True,
+        help_text=_("Criterion code → answer code (see dossiers.satisfaction.CRITERIA)."),
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    rated_at = models.DateTimeField(_("rated at"))
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rated by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    event = models.ForeignKey(
+        AuditEvent, verbose_name=_("audit event"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        ordering = ["-rated_at", "-id"]
+        indexes = [models.Index(fields=["rated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.dossier}: {self.overall}"

@@ -1,0 +1,167 @@
+"""The citizen's pages in a real headless chromium: my dossiers, answering a supplement request
+by uploading a file, the public lookup with and without the second factor (also without
+JavaScript), rating the service; axe-core and screenshots at 360 and 1280 px
+(test-artifacts/screenshots/portal-*.png), no sideways scrolling on a phone."""
+
+import pytest
+from django.core.cache import cache
+
+from conftest import SCREENSHOTS
+from motcua.documents.tests import samples
+from motcua.dossiers.constants import DossierStatus
+from motcua.dossiers.models import Dossier, Rating
+from motcua.dossiers.tests.conftest import build_province
+
+from . import dossier_scenes as scenes
+from .test_browser import axe_violations
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = ((360, 740), (1280, 900))
+WIDEST = "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+WIDER_THAN_VIEWPORT = """Array.from(document.querySelectorAll('body *'))
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+  .filter(e => !e.parentElement.closest('.usa-table-container--scrollable, pre'))
+  .slice(0, 8)
+  .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
+
+
+def check_page(page, name: str, *, open_details: bool = False) -> None:
+    """axe and a screenshot at each width; no sideways scrolling on the phone (as the back
+    office's check_page, with the portal's screenshot names)."""
+    if open_details:
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    for width, height in WIDTHS:
+        page.set_viewport_size({"width": width, "height": height})
+        page.evaluate("document.fonts.ready")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"portal-{name}-{width}.png"), full_page=True)
+        violations = axe_violations(page)
+        assert violations == [], [
+            (name, width, v["id"], v["help"], [n["target"] for n in v["nodes"]][:5])
+            for v in violations
+        ]
+        if width == 360:
+            assert page.evaluate(WIDEST) <= 360, (name, page.evaluate(WIDER_THAN_VIEWPORT))
+    page.set_viewport_size({"width": 360, "height": 740})
+
+
+@pytest.fixture
+def province(transactional_db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    return build_province()
+
+
+def log_in(page, base: str, user) -> None:
+    page.context.add_cookies([{**scenes.session_cookie(user), "url": base}])
+
+
+def test_citizen_answers_a_supplement_request(page, live_server, province, tmp_path):
+    asked = scenes.supplement_requested(province)
+    scenes.accepted(province)  # a second dossier in the list
+    scenes.registered_online(province)
+    base = live_server.url
+    log_in(page, base, province.users["citizen"])
+
+    page.goto(base + "/ho-so-cua-toi/")
+    assert page.locator("h1").inner_text() == "Hồ sơ của tôi"
+    assert page.locator(".mc-my-dossiers tbody tr").count() == 3
+    check_page(page, "my-dossiers")
+    page.get_by_role("link", name=asked.code).click()
+    page.wait_for_url(f"**/ho-so-cua-toi/{asked.code}/")
+    assert page.locator(".mc-status").inner_text() == "Yêu cầu bổ sung giấy tờ"
+    assert scenes.INTERNAL_COMMENT not in page.locator("main").inner_text()
+    check_page(page, "my-dossier-supplement-requested")
+
+    page.locator("#supplement-request").get_by_role("link", name="Gửi giấy tờ còn thiếu").click()
+    page.wait_for_url(f"**/ho-so-cua-toi/{asked.code}/bo-sung/")
+    check_page(page, "supplement", open_details=True)
+    page.reload()
+    drawing = tmp_path / "ban-ve.pdf"
+    drawing.write_bytes(samples.pdf())
+    page.get_by_label(scenes.MISSING[0]).set_input_files(str(drawing))
+    page.get_by_role("button", name="Gửi bổ sung").click()
+    page.wait_for_url(f"**/ho-so-cua-toi/{asked.code}/")
+    assert "Đã gửi hồ sơ bổ sung" in page.locator(".mc-messages").inner_text()
+    assert page.locator(".mc-status").inner_text() == "Đang xử lý"
+    assert "ban-ve.pdf" in page.locator("main").inner_text()
+    check_page(page, "my-dossier-in-processing")
+    asked.refresh_from_db()
+    assert asked.status == DossierStatus.IN_PROCESSING
+
+
+def test_a_lying_file_is_named_and_nothing_is_sent(page, live_server, province, tmp_path):
+    asked = scenes.supplement_requested(province)
+    log_in(page, live_server.url, province.users["citizen"])
+    page.goto(live_server.url + f"/ho-so-cua-toi/{asked.code}/bo-sung/")
+    liar = tmp_path / "ban-ve.pdf"
+    liar.write_bytes(samples.png())
+    page.get_by_label(scenes.MISSING[0]).set_input_files(str(liar))
+    page.get_by_role("button", name="Gửi bổ sung").click()
+    page.wait_for_load_state()
+    assert "ban-ve.pdf" in page.locator("#form-errors").inner_text()
+    check_page(page, "supplement-error")
+    asked.refresh_from_db()
+    assert asked.status == DossierStatus.SUPPLEMENT_REQUESTED and not asked.files.exists()
+
+
+def test_public_lookup_with_and_without_the_second_factor(page, live_server, province):
+    dossier = scenes.accepted(province)
+    base = live_server.url
+    page.goto(base + "/tra-cuu/")
+    check_page(page, "lookup-form")
+    page.get_by_label("Mã hồ sơ").fill(dossier.code.lower())
+    page.get_by_role("button", name="Tra cứu", exact=True).click()
+    page.wait_for_url("**/tra-cuu/?ma=*")
+    main = page.locator("main").inner_text()
+    assert dossier.code in main and "Được tiếp nhận" in main and "Nguyễn Văn An" not in main
+    check_page(page, "lookup-public")
+    page.get_by_label("Số điện thoại hoặc số định danh của người nộp").fill("+84 912 345 678")
+    page.get_by_role("button", name="Xem chi tiết").click()
+    page.wait_for_load_state()
+    main = page.locator("main").inner_text()
+    assert "Nguyễn Văn An" in main and "Hồ sơ được tiếp nhận" in main
+    check_page(page, "lookup-verified")
+    page.goto(base + "/tra-cuu/?ma=KHONG-CO")
+    assert "Không tìm thấy hồ sơ" in page.locator("main").inner_text()
+    check_page(page, "lookup-not-found")
+
+
+def test_lookup_works_without_javascript(browser, live_server, province, static_dirs):
+    dossier = scenes.accepted(province)
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(live_server.url + f"/tra-cuu/?ma={dossier.code}")
+    page.get_by_label("Số điện thoại hoặc số định danh của người nộp").fill("022090001234")
+    page.get_by_role("button", name="Xem chi tiết").click()
+    page.wait_for_load_state()
+    assert "Nguyễn Văn An" in page.locator("main").inner_text()
+    context.close()
+
+
+def test_withdraw_and_rate(page, live_server, province):
+    running = scenes.accepted(province)
+    done = scenes.returned(province)
+    base = live_server.url
+    log_in(page, base, province.users["citizen"])
+
+    page.goto(base + f"/ho-so-cua-toi/{running.code}/rut-ho-so/")
+    check_page(page, "withdraw")
+    page.get_by_label("Lý do rút hồ sơ").fill("Nộp nhầm thủ tục")
+    page.get_by_text("Tôi xác nhận rút hồ sơ").click()  # USWDS styles the label, not the box
+    page.get_by_role("button", name="Rút hồ sơ").click()
+    page.wait_for_url(f"**/ho-so-cua-toi/{running.code}/")
+    assert Dossier.objects.get(pk=running.pk).status == DossierStatus.WITHDRAWN
+
+    page.goto(base + f"/ho-so-cua-toi/{done.code}/")
+    page.get_by_role("link", name="Đánh giá dịch vụ").click()
+    page.wait_for_url(f"**/ho-so-cua-toi/{done.code}/danh-gia/")
+    check_page(page, "rate")
+    page.locator("fieldset").first.get_by_text("Rất hài lòng", exact=True).click()
+    page.get_by_text("Không lần nào").click()
+    page.get_by_role("button", name="Gửi đánh giá").click()
+    page.wait_for_url(f"**/ho-so-cua-toi/{done.code}/")
+    assert "Đánh giá của ông/bà" in page.locator("main").inner_text()
+    check_page(page, "my-dossier-rated")
+    assert Rating.objects.get().overall == "very_satisfied"
