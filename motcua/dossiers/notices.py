@@ -1,7 +1,8 @@
 """Notices the applicant must receive, sent when the act that causes them has committed.
 
-For now one: the apology and new appointment (Mẫu 04) by e-mail, with the slip attached, to
-applicants who gave an e-mail address (the others get the printed slip at the counter). The
+For now two, by e-mail to applicants who gave an address: the receipt of an online submission,
+and the apology and new appointment (Mẫu 04) with the slip attached (applicants without an
+address get the printed slip at the counter). The
 notification outbox with retries, SMS and the portal inbox replace this direct sending later.
 """
 
@@ -50,6 +51,34 @@ def send_apology_notice(apology_id: int) -> bool:
     message.attach(slip_filename("apology", dossier), pdf, "application/pdf")
     message.send()
     log.info("apology %s of dossier %s sent to the applicant", apology.pk, dossier.code)
+    return True
+
+
+def send_submission_receipt(dossier_id: int) -> bool:
+    """E-mail the applicant that their online dossier arrived (not yet accepted: the one-stop
+    desk checks it and the appointment comes with acceptance); False without an address."""
+    dossier = Dossier.objects.select_related("procedure", "receiving_agency").get(pk=dossier_id)
+    if not dossier.applicant_email:
+        return False
+    with translation.override(SLIP_LANGUAGE):
+        subject = _("Your dossier was submitted: %(procedure)s") % {
+            "procedure": dossier.procedure.name
+        }
+        body = render_to_string(
+            "notices/submitted.txt",
+            {
+                "dossier": dossier,
+                "submitted": Moment.of(dossier.submitted_at),
+                "link": f"{settings.MOTCUA_PUBLIC_URL}/ho-so-cua-toi/{dossier.key}/",
+            },
+        )
+    EmailMessage(
+        subject=subject,
+        body=body,
+        to=[dossier.applicant_email],
+        headers={"Message-ID": f"<submitted-{dossier.uid}@{_mail_domain()}>"},
+    ).send()
+    log.info("receipt of online dossier %s sent to the applicant", dossier.uid)
     return True
 
 

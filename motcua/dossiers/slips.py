@@ -69,7 +69,7 @@ FORMS: dict[str, SlipForm] = {
 }
 SLIP_KINDS = tuple(FORMS)
 SLIP_LANGUAGE = "vi"
-LOOKUP_PATH = "/tra-cuu/"  # the public lookup page (future work) the receipt's QR code opens
+LOOKUP_PATH = "/tra-cuu/"  # the public lookup page (portal) the receipt's QR code opens
 JUDGEMENTS: dict[str, Any] = dict(JUDGEMENT_CHOICES)  # labels, lazy
 
 

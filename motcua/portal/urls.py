@@ -1,10 +1,35 @@
 from django.urls import path
 
-from . import views
+from . import apply_views, dossier_views, lookup_views, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("thu-tuc/", views.procedure_list, name="procedure-list"),
     path("thu-tuc/<str:national_code>/", views.procedure_detail, name="procedure-detail"),
+    # Applying online: the e-form and its files (a draft at every press), then the confirmation.
+    path("nop-ho-so/da-nop/<uuid:uid>/", apply_views.submitted, name="apply-submitted"),
+    path("nop-ho-so/<str:national_code>/", apply_views.apply, name="apply"),
+    # The citizen's own dossiers and the public lookup (dossiers.slips.LOOKUP_PATH: the QR code
+    # of the receipt opens /tra-cuu/?ma=<code>).
+    path("tra-cuu/", lookup_views.lookup, name="lookup"),
+    path("ho-so-cua-toi/", dossier_views.my_dossiers, name="my-dossiers"),
+    path("ho-so-cua-toi/<str:key>/", dossier_views.my_dossier, name="my-dossier"),
+    path(
+        "ho-so-cua-toi/<str:key>/bo-sung/",
+        dossier_views.supplement,
+        name="my-dossier-supplement",
+    ),
+    path("ho-so-cua-toi/<str:key>/rut-ho-so/", dossier_views.withdraw, name="my-dossier-withdraw"),
+    path("ho-so-cua-toi/<str:key>/danh-gia/", dossier_views.rate, name="my-dossier-rate"),
+    path(
+        "ho-so-cua-toi/<str:key>/phieu/<str:kind>.pdf",
+        dossier_views.slip,
+        name="my-dossier-slip",
+    ),
+    path(
+        "ho-so-cua-toi/<str:key>/tep/<int:file_id>/",
+        dossier_views.file_download,
+        name="my-dossier-file",
+    ),
 ]

@@ -7,6 +7,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from motcua.catalogue import selectors
+from motcua.eforms.selectors import offered_online
 
 from .forms import LEVEL_CHOICES, ONLINE_CHOICES, ProcedureSearchForm
 
@@ -62,4 +63,5 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def procedure_detail(request: HttpRequest, national_code: str) -> HttpResponse:
     procedure = selectors.procedure_get_published(national_code=national_code)
-    return render(request, "portal/procedure_detail.html", {"procedure": procedure})
+    context = {"procedure": procedure, "offered_online": offered_online(procedure)}
+    return render(request, "portal/procedure_detail.html", context)

@@ -1,0 +1,207 @@
+"""Applying online: the e-form of a procedure with its upload slots, kept as a draft at every
+press (resume it later, on another device), then submitted as a dossier.
+
+One page, `/nop-ho-so/<national code>/`. Every POST first keeps what was typed (the draft, even
+when invalid) and the files chosen (each checked by its content); then it does what the button
+asked: save, add or remove a row of a group, remove a file, or submit. Submitting validates the
+answers and the files, creates the dossier (dossiers.online) and shows the confirmation page.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from motcua.accounts.models import User
+from motcua.catalogue.constants import PublicationStatus
+from motcua.catalogue.models import Procedure
+from motcua.core.errors import DomainError, ValidationFailed
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.online import dossier_submit_online, missing_components, receiving_agencies
+from motcua.eforms import answers as eform_answers
+from motcua.eforms import selectors as eform_selectors
+from motcua.eforms import services as eform_services
+from motcua.eforms.models import Draft
+from motcua.eforms.rendering import bind
+
+from .auth import citizen_login_required
+
+SUBMIT = "submit"
+
+
+@dataclass
+class Page:
+    """What one rendering of the application page needs."""
+
+    procedure: Procedure
+    definition: eform_selectors.FormDefinition
+    answers: dict[str, Any]
+    version: int
+    agency: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)  # errors not tied to one field
+    slot_errors: dict[int, str] = field(default_factory=dict)
+
+
+def _procedure(national_code: str) -> Procedure:
+    procedure = get_object_or_404(
+        Procedure, national_code=national_code, status=PublicationStatus.PUBLISHED
+    )
+    if not eform_selectors.offered_online(procedure):
+        raise Http404
+    return procedure
+
+
+@citizen_login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def apply(request: HttpRequest, national_code: str) -> HttpResponse:
+    procedure = _procedure(national_code)
+    user: User = request.user  # type: ignore[assignment]
+    definition = eform_selectors.eform_for(procedure)
+    draft = eform_selectors.draft_for(user=user, procedure=procedure)
+    if request.method != "POST":
+        saved = dict(draft.data) if draft is not None else {}
+        page = Page(
+            procedure=procedure,
+            definition=definition,
+            answers=saved or eform_answers.prefill(definition.definition, user),
+            version=draft.version if draft is not None else 0,
+            agency=draft.receiving_agency.slug if draft and draft.receiving_agency else "",
+        )
+        return _render(request, page, draft)
+    return _post(request, procedure, definition, user)
+
+
+def _post(
+    request: HttpRequest,
+    procedure: Procedure,
+    definition: eform_selectors.FormDefinition,
+    user: User,
+) -> HttpResponse:
+    answers = eform_answers.answers_from_post(definition.definition, request.POST)
+    action = eform_answers.row_action(definition.definition, request.POST)
+    if action is not None:
+        answers = eform_answers.apply_row_action(definition.definition, answers, action)
+    page = Page(
+        procedure=procedure,
+        definition=definition,
+        answers=answers,
+        version=_int(request.POST.get("draft_version")),
+        agency=request.POST.get("agency", "").strip(),
+    )
+    try:
+        draft = eform_services.draft_save(
+            user=user,
+            procedure=procedure,
+            data=answers,
+            expected_version=page.version,
+            agency=receiving_agencies(procedure).filter(slug=page.agency).first(),
+        )
+    except DomainError as error:  # another device saved in between: show theirs is newer
+        page.problems.append(error.message)
+        current = eform_selectors.draft_for(user=user, procedure=procedure)
+        page.version = current.version if current is not None else 0
+        return _render(request, page, current, status=409)
+    page.version = draft.version
+    _keep_files(request, draft, user, page)
+    _remove_file(request, draft, user)
+    if request.POST.get(SUBMIT) is None or page.slot_errors:
+        if request.POST.get(SUBMIT) is None and not page.slot_errors and action is None:
+            messages.success(request, _("Your application was saved as a draft."))
+        return _render(request, page, draft, status=400 if page.slot_errors else 200)
+    return _submit(request, page, draft, user)
+
+
+def _keep_files(request: HttpRequest, draft: Draft, user: User, page: Page) -> None:
+    """Each file chosen in a slot, checked by its content; a refused one is named in its slot."""
+    for slot in eform_selectors.component_slots(procedure=page.procedure, draft=draft):
+        for upload in request.FILES.getlist(slot.input_name):
+            try:
+                eform_services.draft_add_file(
+                    draft=draft, component=slot.component, upload=upload, actor=user
+                )
+            except ValidationFailed as error:
+                page.slot_errors[slot.component.pk] = " ".join(error.errors or [error.message])
+
+
+def _remove_file(request: HttpRequest, draft: Draft, user: User) -> None:
+    wanted = request.POST.get("eform-remove-file")
+    if not wanted:
+        return
+    row = eform_selectors.draft_file_get(user=user, file_id=_int(wanted))
+    if row is not None and row.draft_id == draft.pk:
+        eform_services.draft_remove_file(draft_file=row, actor=user)
+
+
+def _submit(request: HttpRequest, page: Page, draft: Draft, user: User) -> HttpResponse:
+    clean, errors = eform_answers.validate_answers(page.definition.definition, page.answers)
+    agency = receiving_agencies(page.procedure).filter(slug=page.agency).first()
+    if agency is None:
+        page.problems.append(_("Choose the agency that will receive your application."))
+    files = list(draft.files.all())
+    page.problems += [
+        _("Attach “%(component)s”.") % {"component": name}
+        for name in missing_components(page.procedure, files)
+    ]
+    if errors or page.problems or agency is None:
+        page.errors = errors
+        return _render(request, page, draft, status=400)
+    try:
+        dossier = dossier_submit_online(
+            draft=draft,
+            agency=agency,
+            answers=clean,
+            form_version=page.definition.version,
+            actor=user,
+        )
+    except ValidationFailed as error:
+        page.problems += error.errors or [error.message]
+        return _render(request, page, draft, status=400)
+    return redirect("portal:apply-submitted", uid=dossier.uid)
+
+
+def _render(
+    request: HttpRequest, page: Page, draft: Draft | None, *, status: int = 200
+) -> HttpResponse:
+    slots = eform_selectors.component_slots(procedure=page.procedure, draft=draft)
+    for slot in slots:
+        slot.error = page.slot_errors.get(slot.component.pk, "")
+    context = {
+        "procedure": page.procedure,
+        "eform": bind(page.definition.definition, page.answers, page.errors),
+        "version": page.version,
+        "agencies": receiving_agencies(page.procedure),
+        "agency": page.agency,
+        "problems": page.problems,
+        "slots": slots,
+        "orphans": eform_selectors.orphan_files(draft) if draft is not None else [],
+        "hint": eform_selectors.upload_hint(),
+        "accept": eform_selectors.accept_attribute(),
+        "saved_at": draft.updated_at if draft is not None else None,
+    }
+    return render(request, "portal/apply/form.html", context, status=status)
+
+
+@citizen_login_required
+@require_safe
+def submitted(request: HttpRequest, uid: str) -> HttpResponse:
+    """The confirmation page, for the applicant only (404 for anyone else)."""
+    dossier = (
+        Dossier.objects.select_related("procedure", "receiving_agency")
+        .filter(uid=uid, applicant_user_id=request.user.pk)
+        .first()
+    )
+    if dossier is None:
+        raise Http404
+    return render(request, "portal/apply/submitted.html", {"dossier": dossier})
+
+
+def _int(value: Any) -> int:
+    try:
+        return max(int(str(value)), 0)
+    except (TypeError, ValueError):
+        return 0
