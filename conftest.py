@@ -23,6 +23,16 @@ CSS = STATIC / "vendor" / "css" / "motcua.css"
 AXE_JS = STATIC / "vendor" / "axe.min.js"
 SCREENSHOTS = BASE_DIR / "test-artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WIDTHS = ((360, 740), (1280, 900))
+# The body hides sideways overflow, so measure what it holds.
+WIDEST = "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+# What sticks out, for the failure message (elements inside a scrolling box are fine).
+WIDER_THAN_VIEWPORT = """Array.from(document.querySelectorAll('body *'))
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+  .filter(e => !e.parentElement.closest('.usa-table-container--scrollable, pre'))
+  .slice(0, 8)
+  .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -107,3 +117,33 @@ def page(browser, built_static, static_dirs, live_server, transactional_db):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def axe_violations(page) -> list[dict]:
+    """Serious and critical WCAG 2.1 A/AA violations axe-core finds on the page."""
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def check_page(page, name: str, *, open_details: bool = False) -> None:
+    """At 360 and 1280 px: a full-page screenshot (test-artifacts/screenshots/<name>-<width>.png),
+    no serious axe violation, and nothing wider than the phone. With `open_details`, every
+    <details> is opened first so axe checks what it holds."""
+    if open_details:
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    for width, height in WIDTHS:
+        page.set_viewport_size({"width": width, "height": height})
+        page.evaluate("document.fonts.ready")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+        violations = axe_violations(page)
+        assert violations == [], [
+            (name, width, v["id"], v["help"], [n["target"] for n in v["nodes"]][:5])
+            for v in violations
+        ]
+        if width == 360:
+            assert page.evaluate(WIDEST) <= 360, (name, page.evaluate(WIDER_THAN_VIEWPORT))
+    page.set_viewport_size({"width": 360, "height": 740})

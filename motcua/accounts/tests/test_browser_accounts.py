@@ -11,37 +11,17 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 
-from conftest import AXE_JS, SCREENSHOTS
+from conftest import check_page as shared_check_page
 from motcua.accounts.models import User
 
 from .conftest import PASSWORD, SIGNUP, last_code, make_official, totp_code
 
 pytestmark = pytest.mark.browser
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-WIDTHS = ((360, 740), (1280, 900))
-WIDEST = "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
 
-
-def check_page(page, name: str) -> None:
-    """axe and a screenshot at each width; no sideways scrolling on the phone."""
-    for width, height in WIDTHS:
-        page.set_viewport_size({"width": width, "height": height})
-        page.evaluate("document.fonts.ready")
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"accounts-{name}-{width}.png"), full_page=True)
-        page.add_script_tag(path=str(AXE_JS))
-        result = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-        )
-        serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
-        assert serious == [], [
-            (name, width, v["id"], v["help"], [n["target"] for n in v["nodes"]][:5])
-            for v in serious
-        ]
-        if width == 360:
-            assert page.evaluate(WIDEST) <= 360, name
-    page.set_viewport_size({"width": 360, "height": 740})
+def check_page(page, name: str, *, open_details: bool = False) -> None:
+    """The shared page check (root conftest), screenshots named accounts-<name>-<width>.png."""
+    shared_check_page(page, f"accounts-{name}", open_details=open_details)
 
 
 def submit(page) -> None:

@@ -7,49 +7,16 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from conftest import AXE_JS, SCREENSHOTS
+from conftest import check_page as shared_check_page
 from motcua.accounts.constants import Role
 from motcua.dossiers.tests.conftest import build_province, publish_process, receive
 
 pytestmark = pytest.mark.browser
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-WIDTHS = ((360, 740), (1280, 900))
-WIDEST = "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
-# What sticks out, for the failure message (elements inside a scrolling box are fine).
-WIDER_THAN_VIEWPORT = """Array.from(document.querySelectorAll('body *'))
-  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
-  .filter(e => !e.parentElement.closest('.usa-table-container--scrollable, pre'))
-  .slice(0, 8)
-  .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
-
-
-def axe_violations(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE_JS))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-    )
-    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
-
 
 def check_page(page, name: str, *, open_details: bool = False) -> None:
-    """axe and a screenshot at each width; no sideways scrolling on the phone. With
-    `open_details`, every act form (and the filters) is opened first, so axe checks them."""
-    if open_details:
-        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
-    for width, height in WIDTHS:
-        page.set_viewport_size({"width": width, "height": height})
-        page.evaluate("document.fonts.ready")
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"backoffice-{name}-{width}.png"), full_page=True)
-        violations = axe_violations(page)
-        assert violations == [], [
-            (name, width, v["id"], v["help"], [n["target"] for n in v["nodes"]][:5])
-            for v in violations
-        ]
-        if width == 360:  # the body hides sideways overflow, so measure what it holds
-            assert page.evaluate(WIDEST) <= 360, (name, page.evaluate(WIDER_THAN_VIEWPORT))
-    page.set_viewport_size({"width": 360, "height": 740})
+    """The shared page check (root conftest), screenshots named backoffice-<name>-<width>.png."""
+    shared_check_page(page, f"backoffice-{name}", open_details=open_details)
 
 
 def log_in(page, base: str, username: str) -> None:

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from conftest import AXE_JS, SCREENSHOTS
+from conftest import SCREENSHOTS
+from conftest import check_page as shared_check_page
 from motcua.accounts.models import User
 from motcua.catalogue.constants import PublicationStatus
 from motcua.catalogue.models import Procedure
@@ -15,25 +16,10 @@ from motcua.eforms.services import eform_save
 
 pytestmark = pytest.mark.browser
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-WIDTHS = ((360, 740), (1280, 900))
-WIDEST = "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
-
 
 def check_page(page, name: str) -> None:
-    for width, height in WIDTHS:
-        page.set_viewport_size({"width": width, "height": height})
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"eforms-{name}-{width}.png"), full_page=True)
-        page.add_script_tag(path=str(AXE_JS))
-        result = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-        )
-        serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
-        assert serious == [], [(name, width, v["id"], v["help"]) for v in serious]
-        if width == 360:
-            assert page.evaluate(WIDEST) <= 360
-    page.set_viewport_size({"width": 360, "height": 740})
+    """The shared page check (root conftest), screenshots named eforms-<name>-<width>.png."""
+    shared_check_page(page, f"eforms-{name}")
 
 
 def log_in(page, base: str) -> None:

@@ -2,25 +2,16 @@
 
 import pytest
 
-from conftest import AXE_JS, SCREENSHOTS
+from conftest import SCREENSHOTS, axe_violations
 
 pytestmark = pytest.mark.browser
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PAGES = {
     "home": "/",
     "results": "/thu-tuc/?q=dang+ky",
     "procedure": "/thu-tuc/1.001193/",
     "procedure-en": "/en/thu-tuc/1.001193/",
 }
-
-
-def axe_violations(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE_JS))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-    )
-    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def screenshot(page, name: str) -> None:

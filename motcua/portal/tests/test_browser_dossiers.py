@@ -6,44 +6,20 @@ JavaScript), rating the service; axe-core and screenshots at 360 and 1280 px
 import pytest
 from django.core.cache import cache
 
-from conftest import SCREENSHOTS
+from conftest import check_page as shared_check_page
 from motcua.documents.tests import samples
 from motcua.dossiers.constants import DossierStatus
 from motcua.dossiers.models import Dossier, Rating
 from motcua.dossiers.tests.conftest import build_province
 
 from . import dossier_scenes as scenes
-from .test_browser import axe_violations
 
 pytestmark = pytest.mark.browser
 
-WIDTHS = ((360, 740), (1280, 900))
-WIDEST = "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
-WIDER_THAN_VIEWPORT = """Array.from(document.querySelectorAll('body *'))
-  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
-  .filter(e => !e.parentElement.closest('.usa-table-container--scrollable, pre'))
-  .slice(0, 8)
-  .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
-
 
 def check_page(page, name: str, *, open_details: bool = False) -> None:
-    """axe and a screenshot at each width; no sideways scrolling on the phone (as the back
-    office's check_page, with the portal's screenshot names)."""
-    if open_details:
-        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
-    for width, height in WIDTHS:
-        page.set_viewport_size({"width": width, "height": height})
-        page.evaluate("document.fonts.ready")
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"portal-{name}-{width}.png"), full_page=True)
-        violations = axe_violations(page)
-        assert violations == [], [
-            (name, width, v["id"], v["help"], [n["target"] for n in v["nodes"]][:5])
-            for v in violations
-        ]
-        if width == 360:
-            assert page.evaluate(WIDEST) <= 360, (name, page.evaluate(WIDER_THAN_VIEWPORT))
-    page.set_viewport_size({"width": 360, "height": 740})
+    """The shared page check (root conftest), screenshots named portal-<name>-<width>.png."""
+    shared_check_page(page, f"portal-{name}", open_details=open_details)
 
 
 @pytest.fixture
