@@ -4,6 +4,7 @@ API at /api/."""
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.views.static import serve
 
@@ -12,7 +13,14 @@ from motcua.accounts.views import admin_login
 # The admin logs in through allauth too, so its password-only form cannot skip MFA.
 admin.site.login = admin_login  # type: ignore[method-assign]
 
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness for load balancers and the benchmark's trivial-view reference: no database."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("motcua.api.urls")),
     path(
