@@ -9,7 +9,7 @@ PORT ?= 8000
 export DEBUG ?= true
 export SECRET_KEY ?= dev-only-insecure-key
 
-.PHONY: setup run test check lint fmt typecheck importlint system-deps assets messages migrate demo clean
+.PHONY: setup run worker test check lint fmt typecheck importlint system-deps assets messages migrate demo demo-large bench bench-smoke clean
 
 setup: $(VENV)/.installed system-deps assets messages migrate
 
@@ -51,9 +51,39 @@ migrate: $(VENV)/.installed
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
+# A province at scale: DOSSIERS generated dossiers over two years (bulk inserts) on the demo
+# province, which the command loads first when the catalogue is empty.
+DOSSIERS ?= 1000000
+demo-large: migrate
+	$(BIN)/python manage.py generate_dossiers --count $(DOSSIERS)
+
+# The benchmark (docs/performance.md): gunicorn + locust against the PostgreSQL database of
+# DATABASE_URL, which must already hold the dossiers (make demo-large). Not part of make test.
+BENCH_SECONDS ?= 30
+bench/.venv/.installed: bench/requirements.txt
+	test -x bench/.venv/bin/python || $(PYTHON) -m venv bench/.venv
+	bench/.venv/bin/pip install --quiet -r bench/requirements.txt
+	touch $@
+bench: $(VENV)/.installed assets bench/.venv/.installed
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make bench needs DATABASE_URL=postgres://..."; exit 2;; esac
+	$(BIN)/python bench/run.py --seconds $(BENCH_SECONDS)
+
+# A few-seconds version on 10,000 dossiers (topped up to 10,000 in the database of DATABASE_URL).
+bench-smoke: $(VENV)/.installed assets bench/.venv/.installed migrate
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make bench-smoke needs DATABASE_URL=postgres://..."; exit 2;; esac
+	$(BIN)/python manage.py generate_dossiers --count 10000 --top-up
+	$(BIN)/python bench/run.py --seconds 3 --label smoke
+
+# The background worker (tasks and the notification outbox) runs alongside the web server and
+# stops with it.
 run: setup demo
 	$(BIN)/python manage.py collectstatic --noinput -v0 --ignore "scss"
+	$(BIN)/python manage.py worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+worker: migrate
+	$(BIN)/python manage.py worker
 
 test: setup
 	$(BIN)/python manage.py collectstatic --noinput -v0 --ignore "scss"

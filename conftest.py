@@ -67,6 +67,15 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings, tmp_path_factory):
+    """Background tasks run when enqueued (once the act commits, as in production), so an
+    outbox message is delivered to mail.outbox at once; motcua/notifications/tests drive the
+    worker itself. Stored files (outbox attachments) go to a temporary media root."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
+@pytest.fixture(autouse=True)
 def _sign_in_without_guards(settings):
     """Tests log officials in without an authenticator app, and through the test client's
     login(), which axes refuses (it needs the request); motcua/accounts/tests turn both on.

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "motcua.accounts",
     "motcua.deadlines",
     "motcua.documents",
+    "motcua.notifications",
     "motcua.catalogue",
     "motcua.workflow",
     "motcua.eforms",
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "allauth.mfa",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -303,6 +306,18 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "MotCua <khong-tra-loi@motcua.localhost>")
+EMAIL_TIMEOUT = 60  # seconds; well inside the outbox lease below
+
+# Background work: Django's Tasks API (the django-tasks backport) with the database backend, so
+# the same worker runs on SQLite and PostgreSQL (`manage.py worker`, started by `make run`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The notification outbox (motcua.notifications): retries after 1, 2, 4, … backoff periods,
+# capped, until the maximum number of attempts; a message left "sending" by a killed worker is
+# taken up again once its lease has ended.
+MOTCUA_NOTIFY_MAX_ATTEMPTS = int(env("MOTCUA_NOTIFY_MAX_ATTEMPTS", "8"))
+MOTCUA_NOTIFY_BACKOFF_SECONDS = int(env("MOTCUA_NOTIFY_BACKOFF_SECONDS", "60"))
+MOTCUA_NOTIFY_BACKOFF_MAX_SECONDS = int(env("MOTCUA_NOTIFY_BACKOFF_MAX_SECONDS", "3600"))
+MOTCUA_NOTIFY_LEASE_SECONDS = int(env("MOTCUA_NOTIFY_LEASE_SECONDS", "300"))
 
 LOGGING = {
     "version": 1,

@@ -1,34 +1,29 @@
-"""Notices the applicant must receive, sent when the act that causes them has committed.
+"""Notices the applicant must receive, put in the notification outbox by the act that causes
+them, inside its transaction (a rolled-back act sends nothing; a committed one cannot lose its
+notice: the worker delivers it, with retries, see motcua.notifications).
 
 For now two, by e-mail to applicants who gave an address: the receipt of an online submission,
 and the apology and new appointment (Mẫu 04) with the slip attached (applicants without an
-address get the printed slip at the counter). The
-notification outbox with retries, SMS and the portal inbox replace this direct sending later.
+address get the printed slip at the counter). SMS and the portal inbox come later.
 """
 
-import logging
-from urllib.parse import urlsplit
-
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from motcua.notifications.models import Message
+from motcua.notifications.services import Attachment, enqueue_email
+
 from .models import Apology, Dossier
 from .slips import SLIP_LANGUAGE, Moment, render_slip, slip_filename
 
-log = logging.getLogger(__name__)
 
-
-def send_apology_notice(apology_id: int) -> bool:
-    """E-mail the apology `apology_id` to its applicant; False when there is no address."""
-    apology = Apology.objects.select_related(
-        "dossier__procedure", "dossier__receiving_agency", "agency"
-    ).get(pk=apology_id)
+def enqueue_apology_notice(apology: Apology) -> Message | None:
+    """Queue the e-mail of `apology` to its applicant; None when there is no address."""
     dossier: Dossier = apology.dossier
     if not dossier.applicant_email:
-        return False
+        return None
     with translation.override(SLIP_LANGUAGE):
         subject = _("Apology and new appointment for dossier %(code)s") % {"code": dossier.code}
         body = render_to_string(
@@ -41,25 +36,22 @@ def send_apology_notice(apology_id: int) -> bool:
             },
         )
         pdf = render_slip("apology", dossier)
-    message = EmailMessage(
+    # One message per apology (its Message-ID <apology-N@host>), so a repeat can be dropped.
+    return enqueue_email(
+        key=f"apology-{apology.pk}",
+        to=dossier.applicant_email,
         subject=subject,
         body=body,
-        to=[dossier.applicant_email],
-        # One message per apology, so a repeated sending can be recognised by the receiver.
-        headers={"Message-ID": f"<apology-{apology.pk}@{_mail_domain()}>"},
+        attachments=[Attachment(slip_filename("apology", dossier), pdf, "application/pdf")],
     )
-    message.attach(slip_filename("apology", dossier), pdf, "application/pdf")
-    message.send()
-    log.info("apology %s of dossier %s sent to the applicant", apology.pk, dossier.code)
-    return True
 
 
-def send_submission_receipt(dossier_id: int) -> bool:
-    """E-mail the applicant that their online dossier arrived (not yet accepted: the one-stop
-    desk checks it and the appointment comes with acceptance); False without an address."""
-    dossier = Dossier.objects.select_related("procedure", "receiving_agency").get(pk=dossier_id)
+def enqueue_submission_receipt(dossier: Dossier) -> Message | None:
+    """Queue the e-mail telling the applicant that their online dossier arrived (not yet
+    accepted: the one-stop desk checks it and the appointment comes with acceptance); None
+    without an address."""
     if not dossier.applicant_email:
-        return False
+        return None
     with translation.override(SLIP_LANGUAGE):
         subject = _("Your dossier was submitted: %(procedure)s") % {
             "procedure": dossier.procedure.name
@@ -72,15 +64,6 @@ def send_submission_receipt(dossier_id: int) -> bool:
                 "link": f"{settings.MOTCUA_PUBLIC_URL}/ho-so-cua-toi/{dossier.key}/",
             },
         )
-    EmailMessage(
-        subject=subject,
-        body=body,
-        to=[dossier.applicant_email],
-        headers={"Message-ID": f"<submitted-{dossier.uid}@{_mail_domain()}>"},
-    ).send()
-    log.info("receipt of online dossier %s sent to the applicant", dossier.uid)
-    return True
-
-
-def _mail_domain() -> str:
-    return urlsplit(settings.MOTCUA_PUBLIC_URL).hostname or "motcua.localhost"
+    return enqueue_email(
+        key=f"submitted-{dossier.uid}", to=dossier.applicant_email, subject=subject, body=body
+    )

@@ -4,8 +4,9 @@
 own account ("newly registered", waiting for the one-stop desk), the e-form answers are kept on
 it with the form's version, every file of the draft is checked and kept again as a file of its
 component, and the draft is deleted. If anything fails, nothing is left: no dossier, no stored
-file, and the draft is still there with everything typed. Once it has committed, the applicant
-is e-mailed a receipt (notices.send_submission_receipt).
+file, and the draft is still there with everything typed. The applicant's e-mailed receipt
+joins the notification outbox in the same transaction (notices.enqueue_submission_receipt) and
+goes out once it has committed.
 
 The answers must already be valid (eforms.answers.validate_answers); the caller passes the
 clean ones. Components that the procedure needs in every case (no `case` in the catalogue)
@@ -14,7 +15,6 @@ must each have a file; conditional ones may be left empty.
 
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
-from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -120,7 +120,7 @@ def dossier_submit_online(
                     )
                 )
             draft_delete(draft=draft, actor=actor)
-            transaction.on_commit(partial(notices.send_submission_receipt, dossier.pk), robust=True)
+            notices.enqueue_submission_receipt(dossier)
     except BaseException:
         for stored in kept:
             delete_stored(stored.file)

@@ -12,7 +12,6 @@ pass it, so acts happen now.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -630,8 +629,9 @@ def _apologise(ctx: _Context) -> None:
             issued_by=ctx.actor,
             event=event,
         )
-        # The applicant is told once the apology is stored (not if the act rolls back).
-        transaction.on_commit(partial(notices.send_apology_notice, apology.pk), robust=True)
+        # The notice joins the outbox in this transaction: sent once the act commits, never
+        # if it rolls back.
+        notices.enqueue_apology_notice(apology)
 
     ctx.after_event.append(write)
 
