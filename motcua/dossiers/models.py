@@ -262,10 +262,12 @@ class DossierComponent(models.Model):
     dossier = models.ForeignKey(
         Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="components"
     )
+    # The dossier keeps its own copy (name, counts); re-importing the catalogue replaces the
+    # catalogue's rows, which then simply lose their link here.
     component = models.ForeignKey(
         Component,
         verbose_name=_("required component"),
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
@@ -340,10 +342,10 @@ class DossierFee(models.Model):
     dossier = models.ForeignKey(
         Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="fees"
     )
-    fee = models.ForeignKey(
+    fee = models.ForeignKey(  # the dossier keeps description and amount (as DossierComponent)
         Fee,
         verbose_name=_("catalogue fee"),
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
