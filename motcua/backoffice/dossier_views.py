@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from motcua.catalogue.constants import Channel
@@ -36,6 +35,7 @@ from motcua.dossiers.selectors import (
 )
 from motcua.dossiers.services import ActInput, dossier_act
 from motcua.dossiers.slips import FORMS, slips_available
+from motcua.dossiers.slips import legal_time_text as slip_legal_time_text
 from motcua.dossiers.worklists import RUNNING_STATUSES, working_days_between
 
 from .forms import ActForm
@@ -124,20 +124,11 @@ def _step_deadline(record: StepRecord | None, dossier: Dossier, now: datetime) -
 
 
 def legal_time_text(legal_time: dict[str, Any] | None) -> str:
-    """The legal time copied at acceptance, in words."""
-    if not legal_time:
-        return ""
-    days, hours = legal_time.get("working_days"), legal_time.get("working_hours")
-    calendar_days = legal_time.get("calendar_days")
-    if days == 0 or calendar_days == 0:
-        return _("Within the day (after 15:00, the next working day)")
-    if days is not None:
-        return ngettext("%(n)d working day", "%(n)d working days", days) % {"n": days}
-    if hours is not None:
-        return ngettext("%(n)d working hour", "%(n)d working hours", hours) % {"n": hours}
-    if calendar_days is not None:
-        return ngettext("%(n)d day", "%(n)d days", calendar_days) % {"n": calendar_days}
-    return ""
+    """The legal time copied at acceptance, in words, as the slips word it except a same-day
+    time, which the page explains."""
+    return slip_legal_time_text(
+        legal_time, same_day=_("Within the day (after 15:00, the next working day)")
+    )
 
 
 @dataclass

@@ -10,24 +10,15 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import ValidationFailed
-from motcua.documents.uploads import KINDS, check_upload
+from motcua.documents.uploads import accept_attribute, check_upload, kind_labels
 from motcua.dossiers.constants import FilePurpose
 from motcua.dossiers.files import max_upload_bytes
 
 
-def accept_attribute(kinds: Iterable[str]) -> str:
-    """The `accept` of a file input: the MIME types and extensions of `kinds`."""
-    chosen = [KINDS[kind] for kind in KINDS if kind in set(kinds)]
-    return ",".join(
-        [kind.content_type for kind in chosen] + [ext for kind in chosen for ext in kind.extensions]
-    )
-
-
 def kinds_text(kinds: Iterable[str]) -> str:
     """ "PDF, JPEG, PNG, at most 20.0 MB": what a file input takes, for its hint."""
-    labels = ", ".join(KINDS[kind].label for kind in KINDS if kind in set(kinds))
     return _("%(kinds)s, at most %(size)s") % {
-        "kinds": labels,
+        "kinds": kind_labels(kinds),
         "size": filesizeformat(max_upload_bytes()),
     }
 

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from motcua.core.errors import DomainError, ValidationFailed
+from motcua.documents.downloads import private_file_response
+from motcua.documents.uploads import accept_attribute
 from motcua.dossiers.constants import FilePurpose
 from motcua.dossiers.files import (
     COMPONENT_KINDS,
@@ -26,10 +28,9 @@ from motcua.dossiers.files import (
 from motcua.dossiers.models import Dossier, DossierFile
 
 from .dossier_views import _render, _visible_or_404
-from .file_forms import DossierFileForm, accept_attribute, kinds_text
+from .file_forms import DossierFileForm, kinds_text
 
 # Shown in the browser with ?xem=1; everything else is always a download.
-INLINE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
 
 
 @dataclass
@@ -68,22 +69,14 @@ def dossier_file_download(request: HttpRequest, key: str, file_id: int) -> FileR
     the file is one of its files."""
     dossier = _visible_or_404(request, key)
     row = DossierFile.objects.filter(dossier=dossier, pk=file_id).first()
-    if row is None or not row.file.name:
+    if row is None:
         raise Http404
-    try:
-        handle = row.file.storage.open(row.file.name, "rb")
-    except OSError:
-        raise Http404 from None
-    inline = request.GET.get("xem") == "1" and row.content_type in INLINE_TYPES
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
+    return private_file_response(
+        row.file,
         filename=row.original_name,
         content_type=row.content_type,
+        inline=request.GET.get("xem") == "1",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

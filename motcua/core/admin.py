@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
@@ -8,6 +11,19 @@ admin.site.site_header = _("MotCua administration")
 admin.site.site_title = _("MotCua administration")
 admin.site.index_title = _("Catalogue, agencies and users")
 admin.site.enable_nav_sidebar = False  # leaves the width to the long procedure names
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows written by services, shown under their parent and never edited by hand."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(AuditEvent)

@@ -12,6 +12,7 @@ import hashlib
 import posixpath
 import unicodedata
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, Any, NoReturn
 
@@ -157,3 +158,17 @@ def _refuse(name: str, problem: str) -> NoReturn:
     raise ValidationFailed(
         _("The file “%(name)s” was not accepted.") % {"name": name}, errors=[problem]
     )
+
+
+def accept_attribute(kinds: Iterable[str]) -> str:
+    """The `accept` of a file input: the MIME types and extensions of `kinds` (a hint to the
+    browser; the content is what `check_upload` judges)."""
+    chosen = [KINDS[kind] for kind in KINDS if kind in set(kinds)]
+    return ",".join(
+        [kind.content_type for kind in chosen] + [ext for kind in chosen for ext in kind.extensions]
+    )
+
+
+def kind_labels(kinds: Iterable[str]) -> str:
+    """ "PDF, JPEG, PNG": the kinds a file input takes, in the order of KINDS."""
+    return ", ".join(KINDS[kind].label for kind in KINDS if kind in set(kinds))

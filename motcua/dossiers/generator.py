@@ -56,6 +56,7 @@ from .models import (
     DossierFee,
     StepRecord,
 )
+from .services import period_json
 
 S = DossierStatus
 SUBJECT_TYPE = Dossier._meta.label_lower
@@ -403,7 +404,7 @@ class Generator:
             return  # the day's 9,999 numbers are used up: it waits for acceptance
         d.code, d.accepted_at, d.status = code, accepted_at, S.ACCEPTED
         period = info.periods.get(d.channel) or info.periods.get(Channel.DIRECT)
-        d.legal_time = _period_json(period)
+        d.legal_time = period_json(period)
         d.resume_mode = info.resume_mode
         due = calendar.due(accepted_at, period) if period else None
         d.due_at = due
@@ -743,17 +744,6 @@ class Generator:
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
-
-
-def _period_json(period: Period | None) -> dict[str, Any] | None:
-    if period is None:
-        return None
-    return {
-        "working_days": period.working_days,
-        "working_hours": period.working_hours,
-        "calendar_days": period.calendar_days,
-        "count": str(period.count),
-    }
 
 
 def _nominal_hours(legal_time: dict[str, Any] | None) -> int:

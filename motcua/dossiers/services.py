@@ -457,7 +457,7 @@ def _accept(ctx: _Context) -> None:
     )
     dossier.accepted_at = ctx.now
     period = procedure_legal_period(procedure=dossier.procedure, channel=dossier.channel)
-    dossier.legal_time = _period_json(period)
+    dossier.legal_time = period_json(period)
     dossier.resume_mode = dossier.procedure.resume_mode
     due = ctx.calendar(dossier.receiving_agency).due(ctx.now, period) if period else None
     _set_due(ctx, due)
@@ -667,7 +667,8 @@ _EFFECTS: dict[Act, Callable[[_Context], None]] = {
 # --- deadlines and steps ----------------------------------------------------------------------
 
 
-def _period_json(period: Period | None) -> dict[str, Any] | None:
+def period_json(period: Period | None) -> dict[str, Any] | None:
+    """A legal time as stored on the dossier (Dossier.legal_time)."""
     if period is None:
         return None
     return {

@@ -378,15 +378,16 @@ def _common(kind: str, dossier: Dossier, issued_at: datetime) -> dict[str, Any]:
     }
 
 
-def legal_time_text(legal_time: dict[str, Any] | None) -> str:
+def legal_time_text(legal_time: dict[str, Any] | None, *, same_day: str | None = None) -> str:
     """The legal time stored at acceptance, as the receipt states it ("5 ngày làm việc");
-    empty when the procedure states none."""
+    empty when the procedure states none. `same_day` words a time of zero days (default:
+    "within the day")."""
     if not legal_time:
         return ""
     days, hours = legal_time.get("working_days"), legal_time.get("working_hours")
     calendar_days = legal_time.get("calendar_days")
-    if days == 0:
-        return _("within the day")
+    if days == 0 or calendar_days == 0:
+        return same_day or _("within the day")
     if days is not None:
         return ngettext("%(n)d working day", "%(n)d working days", days) % {"n": days}
     if hours is not None:

@@ -9,7 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import ValidationFailed
-from motcua.documents.uploads import KINDS, check_upload
+from motcua.documents.uploads import accept_attribute, check_upload, kind_labels
 from motcua.dossiers.files import COMPONENT_KINDS, max_upload_bytes
 from motcua.dossiers.models import DossierComponent
 from motcua.dossiers.public import MAX_CODE_LENGTH
@@ -20,19 +20,10 @@ MAX_REASON = 1000
 MAX_FILES_PER_PAPER = 10
 
 
-def accept_attribute(kinds: Iterable[str]) -> str:
-    """The `accept` of a file input: the MIME types and extensions of `kinds`."""
-    chosen = [KINDS[kind] for kind in KINDS if kind in set(kinds)]
-    return ",".join(
-        [kind.content_type for kind in chosen] + [ext for kind in chosen for ext in kind.extensions]
-    )
-
-
 def kinds_text(kinds: Iterable[str]) -> str:
-    labels = ", ".join(KINDS[kind].label for kind in KINDS if kind in set(kinds))
     return str(
         _("%(kinds)s, at most %(size)s each")
-        % {"kinds": labels, "size": filesizeformat(max_upload_bytes())}
+        % {"kinds": kind_labels(kinds), "size": filesizeformat(max_upload_bytes())}
     )
 
 

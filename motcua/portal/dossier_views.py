@@ -24,6 +24,7 @@ from motcua.core.errors import DomainError, ValidationFailed
 from motcua.core.text import fold
 from motcua.deadlines.calendar import WorkingCalendar
 from motcua.deadlines.selectors import calendar_for
+from motcua.documents.downloads import private_file_response
 from motcua.dossiers.constants import NATIONAL_STATUS_CODE, Act, DossierStatus, FilePurpose
 from motcua.dossiers.files import COMPONENT_KINDS
 from motcua.dossiers.models import Dossier, DossierFile, Rating
@@ -54,7 +55,6 @@ from .auth import citizen_login_required
 from .dossier_forms import RatingForm, SupplementForm, WithdrawForm, kinds_text
 
 PAGE_SIZE = 20
-INLINE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
 
 
 def _own_or_404(request: HttpRequest, key: str) -> Dossier:
@@ -196,19 +196,14 @@ def file_download(request: HttpRequest, key: str, file_id: int) -> FileResponse:
     """A file the applicant sees (`_visible_files`); shown in the browser with ?xem=1."""
     dossier = _own_or_404(request, key)
     row = next((f for f in _visible_files(dossier, request.user) if f.pk == file_id), None)
-    if row is None or not row.file.name:
+    if row is None:
         raise Http404
-    try:
-        handle = row.file.storage.open(row.file.name, "rb")
-    except OSError:
-        raise Http404 from None
-    inline = request.GET.get("xem") == "1" and row.content_type in INLINE_TYPES
-    response = FileResponse(
-        handle, as_attachment=not inline, filename=row.original_name, content_type=row.content_type
+    return private_file_response(
+        row.file,
+        filename=row.original_name,
+        content_type=row.content_type,
+        inline=request.GET.get("xem") == "1",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    patch_cache_control(response, private=True, no_store=True)
-    return response
 
 
 # --- answering a supplement request -----------------------------------------------------------
