@@ -1,0 +1,106 @@
+"""The public transparency page (/minh-bach/): no login, three periods, charts with their table
+fallback, only aggregate numbers; a bad period is a clear 400; and in a real browser at 360 and
+1280 px with axe-core."""
+
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import check_page
+from motcua.accounts.constants import Role
+from motcua.dossiers.constants import Act
+from motcua.dossiers.ratings import dossier_rate
+from motcua.dossiers.services import ActInput, dossier_act
+from motcua.dossiers.tests.conftest import build_province, receive
+
+URL = "/minh-bach/"
+
+
+def recent_dossiers():
+    """Three dossiers received an hour ago; one of them resolved, returned and rated."""
+    province = build_province()
+    at = timezone.now() - timedelta(hours=1)
+    dossiers = [receive(province, at=at, name=f"Trần Thị Riêng {n}") for n in range(3)]
+    reception, leader = province.users[Role.RECEPTION_OFFICER], province.users[Role.LEADER]
+    done = dossier_act(dossier=dossiers[0], act=Act.FORWARD, actor=reception)
+    done = dossier_act(
+        dossier=done, act=Act.FINISH, actor=leader, data=ActInput(result_number="1/GCN")
+    )
+    done = dossier_act(
+        dossier=done,
+        act=Act.RETURN_RESULT,
+        actor=reception,
+        data=ActInput(return_method="counter", recipient_name="Trần Thị Riêng 0"),
+    )
+    dossier_rate(dossier=done, actor=province.users["citizen"], overall="very_satisfied")
+    return province, dossiers
+
+
+@pytest.fixture
+def recent(db, settings):
+    settings.MOTCUA_TRANSPARENCY_CACHE_SECONDS = 0
+    return recent_dossiers()
+
+
+def test_the_address():
+    assert reverse("portal:transparency") == URL
+
+
+@pytest.mark.parametrize("period", ["thang", "quy", "nam"])
+def test_every_period_without_login(client, recent, period):
+    response = client.get(URL, {"ky": period})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'href="{URL}?ky={period}" aria-current="page"' in html
+    assert html.count('<figure class="mc-chart"') == 2
+    assert html.count("<details") == 2
+    for svg in response.context["agency_chart"], response.context["trend_chart"]:
+        ET.fromstring(str(svg.svg))  # noqa: S314 (our own markup, in a test)
+    data = response.context["data"]
+    assert (data.total.row.received, data.total.row.resolved, data.total.rated) == (3, 1, 1)
+
+
+def test_only_aggregate_numbers(client, recent):
+    province, dossiers = recent
+    html = client.get(URL).content.decode()
+    assert "Trần Thị Riêng" not in html
+    assert "Nguyễn Văn An" not in html
+    for dossier in dossiers:
+        assert dossier.code not in html
+    assert province.commune.name in html
+
+
+def test_a_bad_period_says_so_and_shows_this_month(client, recent):
+    response = client.get(URL, {"ky": "tuan"})
+    assert response.status_code == 400
+    assert response.context["error"]
+    assert response.context["data"].kind == "month"
+
+
+def test_the_footer_links_to_it(client, db):
+    assert f'href="{URL}"' in client.get("/").content.decode()
+
+
+# --- in a browser ---------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_the_page_in_a_browser(page, live_server, settings):
+    settings.MOTCUA_TRANSPARENCY_CACHE_SECONDS = 0
+    recent_dossiers()
+    page.goto(live_server.url + URL)
+    assert page.locator("h1").count() == 1
+    assert page.locator("figure.mc-chart svg[role=img]").count() == 2
+    assert page.locator("figure.mc-chart details table").count() == 2
+    check_page(page, "portal-transparency", open_details=True)
+    for period in ("quy", "nam", "thang"):
+        page.locator(f"a[href='{URL}?ky={period}']").click()
+        page.wait_for_url(f"**{URL}?ky={period}")
+        assert page.locator(f"a[href='{URL}?ky={period}']").get_attribute("aria-current") == "page"
+        assert page.locator("figure.mc-chart svg[role=img]").count() == 2
+    page.locator("#chart-agencies summary").click()
+    assert page.locator("#chart-agencies table").is_visible()
+    check_page(page, "portal-transparency-month")
