@@ -9,7 +9,7 @@ PORT ?= 8000
 export DEBUG ?= true
 export SECRET_KEY ?= dev-only-insecure-key
 
-.PHONY: setup run worker test check lint fmt typecheck importlint system-deps assets messages migrate demo demo-large bench bench-smoke clean
+.PHONY: setup run worker test check lint fmt typecheck importlint system-deps assets messages migrate demo demo-large bench bench-smoke bench-webhooks clean
 
 setup: $(VENV)/.installed system-deps assets messages migrate
 
@@ -73,6 +73,12 @@ bench-smoke: $(VENV)/.installed assets bench/.venv/.installed migrate
 	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make bench-smoke needs DATABASE_URL=postgres://..."; exit 2;; esac
 	$(BIN)/python manage.py generate_dossiers --count 10000 --top-up
 	$(BIN)/python bench/run.py --seconds 3 --label smoke
+
+# Webhook latency (docs/performance.md): dossier acts through the services, a worker process
+# and a local receiver, on a scratch database of the PostgreSQL server of DATABASE_URL.
+bench-webhooks: $(VENV)/.installed
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make bench-webhooks needs DATABASE_URL=postgres://..."; exit 2;; esac
+	$(BIN)/python bench/webhook_latency.py
 
 # The background worker (tasks and the notification outbox) runs alongside the web server and
 # stops with it.

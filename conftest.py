@@ -87,6 +87,18 @@ def _sign_in_without_guards(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request to an /en/ page leaves English active in the thread; each test starts (and
+    ends) in the site's language, so a Vietnamese assertion does not depend on test order."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 # ---------------------------------------------------------------- browser
 
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "motcua.workflow",
     "motcua.eforms",
     "motcua.dossiers",
+    "motcua.reporting",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
@@ -150,6 +151,47 @@ MOTCUA_HOLIDAYS_NOT_OBSERVED = ["11-24"]
 # counts an extension date, Thanh Hóa's reports the original appointment). Default: it does
 # not, so a dossier finished after its legal deadline stays "late" in the statistics.
 MOTCUA_APOLOGY_MOVES_DEADLINE = env("MOTCUA_APOLOGY_MOVES_DEADLINE", "false") == "true"
+
+# The service-quality index in the shape of Decision 766/QĐ-TTg (motcua.reporting.index766,
+# docs/architecture.md "Transparency and the 766 index"). The five groups' maximum points are
+# the decision's [domain-vn §1.6, S27/S28]; the indicators' thresholds and points are one
+# vendor's reading (the Thanh Hóa system, domain-vn §1.6 [code S2]): configuration, not law.
+# A rule is "share" (points × the share), "threshold" (points when the share reaches the
+# threshold, else points_below) or None: the value is shown, no points are given ("rule not
+# found"), e.g. the satisfaction target of Resolution 76/NQ-CP, which our sources do not state.
+MOTCUA_INDEX_766 = {
+    "groups": {
+        "publicity": 18,
+        "timeliness": 20,
+        "online": 22,
+        "digitisation": 22,
+        "satisfaction": 18,
+    },
+    "indicators": {
+        "timeliness": {"rule": "share", "points": 20},
+        "procedures_online": {
+            "rule": "threshold",
+            "threshold": 0.8,
+            "points": 2,
+            "points_below": 1.6,
+        },
+        "online_procedures_used": {"rule": "share", "points": 4},
+        "online_submission": {
+            "rule": "threshold",
+            "threshold": 0.5,
+            "points": 6,
+            "points_below": 3,
+        },
+        "e_results": {"rule": "share", "points": 6},
+        "digitised_dossiers": {
+            "rule": "threshold",
+            "threshold": 0.8,
+            "points": 4,
+            "points_below": 3.2,
+        },
+        "dossier_satisfaction": {"rule": None, "points": 6},
+    },
+}
 
 # The public address of this installation, without a trailing slash: printed slips carry a QR
 # code linking to its dossier lookup ({MOTCUA_PUBLIC_URL}/tra-cuu/?ma=<dossier code>).
@@ -310,7 +352,18 @@ EMAIL_TIMEOUT = 60  # seconds; well inside the outbox lease below
 
 # Background work: Django's Tasks API (the django-tasks backport) with the database backend, so
 # the same worker runs on SQLite and PostgreSQL (`manage.py worker`, started by `make run`).
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASKS: dict[str, dict[str, object]] = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# For scale-out, MOTCUA_TASKS_BACKEND=redis puts the tasks on Redis (django-tasks-rq, RQ): run
+# `manage.py rqworker default --job-class django_tasks_rq.Job` (as many as needed) for the
+# tasks, and one or more `manage.py worker` for the outbox sweep and the periodic jobs.
+MOTCUA_TASKS_BACKEND = env("MOTCUA_TASKS_BACKEND", "database")
+REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+if MOTCUA_TASKS_BACKEND == "redis":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif MOTCUA_TASKS_BACKEND != "database":
+    raise ImproperlyConfigured("MOTCUA_TASKS_BACKEND is database or redis")
 # The notification outbox (motcua.notifications): retries after 1, 2, 4, … backoff periods,
 # capped, until the maximum number of attempts; a message left "sending" by a killed worker is
 # taken up again once its lease has ended.
@@ -318,6 +371,40 @@ MOTCUA_NOTIFY_MAX_ATTEMPTS = int(env("MOTCUA_NOTIFY_MAX_ATTEMPTS", "8"))
 MOTCUA_NOTIFY_BACKOFF_SECONDS = int(env("MOTCUA_NOTIFY_BACKOFF_SECONDS", "60"))
 MOTCUA_NOTIFY_BACKOFF_MAX_SECONDS = int(env("MOTCUA_NOTIFY_BACKOFF_MAX_SECONDS", "3600"))
 MOTCUA_NOTIFY_LEASE_SECONDS = int(env("MOTCUA_NOTIFY_LEASE_SECONDS", "300"))
+# Applicant notices (dossiers.notices) to someone who never chose their channels (a citizen
+# without saved preferences, an applicant at the counter without an account): each channel
+# listed is used when the dossier has what it needs (e-mail address, phone number, account).
+MOTCUA_NOTIFY_DEFAULT_CHANNELS = tuple(
+    c for c in env("MOTCUA_NOTIFY_DEFAULT_CHANNELS", "email,sms,inbox").split(",") if c
+)
+# SMS written without Vietnamese diacritics (GSM 7-bit: 160 characters a part instead of 70).
+MOTCUA_NOTIFY_SMS_UNACCENTED = env("MOTCUA_NOTIFY_SMS_UNACCENTED", "true").lower() == "true"
+# Officials' reminders (motcua.dossiers.reminders, run by the worker): the daily digest on working
+# days at MOTCUA_DIGEST_TIME (Vietnam time) of what is overdue or due within the next
+# MOTCUA_DIGEST_DUE_SOON_WORKING_DAYS working days; overdue-step alerts checked every
+# MOTCUA_OVERDUE_ALERT_MINUTES; leaders told when a dossier is overdue by more than
+# MOTCUA_ESCALATION_WORKING_DAYS working days (the law sets no number: 1 is our choice).
+MOTCUA_DIGEST_TIME = env("MOTCUA_DIGEST_TIME", "07:30")
+MOTCUA_DIGEST_DUE_SOON_WORKING_DAYS = int(env("MOTCUA_DIGEST_DUE_SOON_WORKING_DAYS", "2"))
+MOTCUA_OVERDUE_ALERT_MINUTES = int(env("MOTCUA_OVERDUE_ALERT_MINUTES", "5"))
+MOTCUA_ESCALATION_WORKING_DAYS = int(env("MOTCUA_ESCALATION_WORKING_DAYS", "1"))
+# SMS (motcua.notifications.channels.sms): an HTTP gateway. The provider is a dotted path to an
+# adapter class; the built-in JsonHttpGateway speaks the generic JSON protocol of
+# docs/architecture.md (Notifications). Without MOTCUA_SMS_URL, SMS are written to the log.
+# The sender is the brand name registered with the operator (empty: the gateway's default).
+MOTCUA_SMS_URL = env("MOTCUA_SMS_URL", "")
+MOTCUA_SMS_PROVIDER = env(
+    "MOTCUA_SMS_PROVIDER",
+    "motcua.notifications.channels.sms."
+    + ("JsonHttpGateway" if MOTCUA_SMS_URL else "ConsoleGateway"),
+)
+MOTCUA_SMS_API_KEY = env("MOTCUA_SMS_API_KEY", "")
+MOTCUA_SMS_SENDER = env("MOTCUA_SMS_SENDER", "")
+MOTCUA_SMS_TIMEOUT = int(env("MOTCUA_SMS_TIMEOUT", "10"))  # seconds; inside the lease
+# Webhooks (docs/webhooks.md): https endpoints only; plain http to 127.0.0.1/localhost is
+# allowed when DEBUG or this setting is true (development, tests, benchmarks).
+MOTCUA_WEBHOOK_TIMEOUT = int(env("MOTCUA_WEBHOOK_TIMEOUT", "10"))  # seconds; inside the lease
+MOTCUA_WEBHOOK_ALLOW_LOCAL_HTTP = env("MOTCUA_WEBHOOK_ALLOW_LOCAL_HTTP", "false") == "true"
 
 LOGGING = {
     "version": 1,

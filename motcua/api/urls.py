@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from .v1.deadlines import DeadlineApi
 from .v1.dossiers import DossierActApi, DossierDetailApi, DossierEventsApi, DossierListApi
 from .v1.procedures import ProcedureDetailApi, ProcedureListApi
+from .v1.statistics import StatisticsApi
 
 app_name = "api"
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("v1/dossiers/<str:key>", DossierDetailApi.as_view(), name="dossier-detail"),
     path("v1/dossiers/<str:key>/events", DossierEventsApi.as_view(), name="dossier-events"),
     path("v1/dossiers/<str:key>/acts", DossierActApi.as_view(), name="dossier-acts"),
+    path("v1/statistics", StatisticsApi.as_view(), name="statistics"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -4,7 +4,18 @@ from allauth.account import views as account_views
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import dossier_views, file_views, reception, register_views, slip_views, views, worklists
+from . import (
+    dashboard_views,
+    dossier_views,
+    file_views,
+    index_views,
+    reception,
+    register_views,
+    slip_views,
+    statistics_views,
+    views,
+    worklists,
+)
 
 app_name = "backoffice"
 
@@ -34,6 +45,10 @@ urlpatterns = [
         {"kind": "xlsx"},
         name="register-xlsx",
     ),
+    path("thong-ke/", statistics_views.statistics_page, name="statistics"),
+    path("thong-ke/tai-ve.xlsx", statistics_views.statistics_download, name="statistics-xlsx"),
+    path("bang-dieu-khien/", dashboard_views.dashboard, name="dashboard"),
+    path("chi-so-766/", index_views.index_page, name="index-766"),
     path("tiep-nhan/", reception.reception, name="reception"),
     path("tiep-nhan/cho-tiep-nhan/", reception.online_queue, name="reception-queue"),
     path("tiep-nhan/<str:national_code>/", reception.intake, name="intake"),

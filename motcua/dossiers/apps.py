@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class DossiersConfig(AppConfig):
     name = "motcua.dossiers"
     verbose_name = _("Dossiers")
+
+    def ready(self) -> None:
+        # The applicant notices' events, for the message templates' admin and preview.
+        from . import notices
+
+        notices.register()
+        # The officials' reminders: their notice events and periodic jobs (run by the worker).
+        from . import reminders
+
+        reminders.register()

@@ -4,9 +4,9 @@
 own account ("newly registered", waiting for the one-stop desk), the e-form answers are kept on
 it with the form's version, every file of the draft is checked and kept again as a file of its
 component, and the draft is deleted. If anything fails, nothing is left: no dossier, no stored
-file, and the draft is still there with everything typed. The applicant's e-mailed receipt
-joins the notification outbox in the same transaction (notices.enqueue_submission_receipt) and
-goes out once it has committed.
+file, and the draft is still there with everything typed. The applicant's receipt (on the
+channels they chose) joins the notification outbox in the same transaction
+(notices.enqueue_submission_receipt) and goes out once it has committed.
 
 The answers must already be valid (eforms.answers.validate_answers); the caller passes the
 clean ones. Components that the procedure needs in every case (no `case` in the catalogue)

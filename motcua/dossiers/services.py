@@ -37,7 +37,7 @@ from motcua.workflow.constants import MoveKind
 from motcua.workflow.models import ProcessStep
 from motcua.workflow.selectors import process_in_force
 
-from . import notices, states
+from . import notices, states, webhooks
 from .constants import (
     PAUSED_STATUSES,
     Act,
@@ -135,7 +135,8 @@ def dossier_register(
                     % {"agency": agency},
                     code="act_not_permitted",
                 )
-        _record(dossier, actor, "register", now, {"to": dossier.status, "channel": channel})
+        event = _record(dossier, actor, "register", now, {"to": dossier.status, "channel": channel})
+        webhooks.enqueue_dossier_webhooks(dossier, event)
     return dossier
 
 
@@ -382,6 +383,8 @@ def dossier_act(
             )
         for write in ctx.after_event:
             write(event)
+        notices.notify_applicant(locked, event)
+        webhooks.enqueue_dossier_webhooks(locked, event)
     return locked
 
 
@@ -619,7 +622,7 @@ def _apologise(ctx: _Context) -> None:
     ctx.event |= {"reason": data.comment, "new_appointment": new.isoformat()}
 
     def write(event: audit.AuditEvent) -> None:
-        apology = Apology.objects.create(
+        Apology.objects.create(
             dossier=dossier,
             agency=_apologising_agency(ctx),
             reason=nfc(data.comment.strip()),
@@ -629,9 +632,6 @@ def _apologise(ctx: _Context) -> None:
             issued_by=ctx.actor,
             event=event,
         )
-        # The notice joins the outbox in this transaction: sent once the act commits, never
-        # if it rolls back.
-        notices.enqueue_apology_notice(apology)
 
     ctx.after_event.append(write)
 

@@ -1,34 +1,43 @@
 """The notification outbox: enqueue inside the act's transaction, deliver from the worker.
 
-`enqueue_email` writes a `Message` row in the caller's transaction (so a rolled-back act sends
-nothing and a committed one cannot lose its message) and, once that commits, enqueues the
-`deliver_message` task. `deliver` claims the message, logs a `DeliveryAttempt`, sends it and
+Channels: `enqueue_email`, `enqueue_sms`, `enqueue_inbox` (the portal's "Hộp thư") and
+`enqueue_webhooks` (one message per subscription to the event); `send` hands a message to its
+channel module in `channels/`. Everything else is common to all channels.
+
+Each `enqueue_*` writes a `Message` row in the caller's transaction (so a rolled-back act
+sends nothing and a committed one cannot lose its message) and, once that commits, enqueues
+the `deliver_message` task. `deliver` claims the message, logs a `DeliveryAttempt`, sends it and
 marks it sent; a failure schedules a retry with exponential backoff. `deliver_due` (run by the
 worker every few seconds) takes up whatever is due: retries, messages whose task was never
 enqueued, and messages left "sending" by a worker killed mid-way once their lease has ended.
-Delivery is therefore at least once; every copy carries the same Message-ID, built from the
-message's idempotency key, so receivers can drop repeats.
+Delivery is therefore at least once; every copy carries the message's idempotency key (the
+e-mail's Message-ID, the SMS gateway's X-Delivery-Id, the webhook's X-MotCua-Delivery), so
+receivers can drop repeats.
 """
 
+import json
 import logging
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from motcua.accounts.phones import phone_normalise
 from motcua.core import audit
 
-from .models import DeliveryAttempt, Message
+from . import channels
+from .channels import DeliveryError, Receipt
+from .channels.email import message_id_header as message_id_header
+from .models import DeliveryAttempt, Message, WebhookSubscription
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +55,20 @@ def _setting(name: str, default: int) -> int:
     return int(getattr(settings, name, default))
 
 
+def _check_enqueue(function: str, key: str) -> None:
+    assert transaction.get_connection().in_atomic_block, (
+        f"{function} must be called inside the transaction of the act that causes it"
+    )
+    if not KEY_PATTERN.match(key):
+        raise ValueError(f"invalid idempotency key: {key!r}")
+
+
+def _create(**fields: Any) -> Message:
+    message = Message.objects.create(next_attempt_at=timezone.now(), **fields)
+    transaction.on_commit(lambda: _enqueue_task(message.pk), robust=True)
+    return message
+
+
 def enqueue_email(
     *,
     key: str,
@@ -56,11 +79,7 @@ def enqueue_email(
 ) -> Message:
     """Put one e-mail in the outbox, inside the caller's transaction; the same `key` again
     returns the message already there (nothing is added, nothing is sent twice)."""
-    assert transaction.get_connection().in_atomic_block, (
-        "enqueue_email must be called inside the transaction of the act that causes it"
-    )
-    if not KEY_PATTERN.match(key):
-        raise ValueError(f"invalid idempotency key: {key!r}")
+    _check_enqueue("enqueue_email", key)
     existing = Message.objects.filter(idempotency_key=key).first()
     if existing is not None:
         return existing
@@ -72,17 +91,127 @@ def enqueue_email(
         }
         for a in attachments
     ]
-    message = Message.objects.create(
+    return _create(
         idempotency_key=key,
         channel=Message.Channel.EMAIL,
         recipient=to,
         subject=subject,
         body=body,
         attachments=stored,
-        next_attempt_at=timezone.now(),
     )
-    transaction.on_commit(lambda: _enqueue_task(message.pk), robust=True)
-    return message
+
+
+def enqueue_sms(*, key: str, to: str, body: str) -> Message:
+    """Put one SMS in the outbox (same contract as `enqueue_email`). `to` is a Vietnamese phone
+    number typed any common way; it is kept as 0xxxxxxxxx. ValueError if it is not one."""
+    _check_enqueue("enqueue_sms", key)
+    existing = Message.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    phone = phone_normalise(to)
+    if phone is None:
+        raise ValueError(f"not a Vietnamese phone number: {to!r}")
+    return _create(
+        idempotency_key=key, channel=Message.Channel.SMS, recipient=phone, subject="", body=body
+    )
+
+
+def enqueue_inbox(*, key: str, user: Any, subject: str, body: str, link: str = "") -> Message:
+    """Put one notice for `user`'s portal inbox in the outbox (same contract as
+    `enqueue_email`); the worker turns it into one `InboxItem`. `link` is a path on this site
+    (e.g. the dossier's page) or empty."""
+    _check_enqueue("enqueue_inbox", key)
+    existing = Message.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    if link and not link.startswith("/"):
+        raise ValueError(f"an inbox link is a path on this site: {link!r}")
+    return _create(
+        idempotency_key=key,
+        channel=Message.Channel.INBOX,
+        recipient=user.get_username()[:254],
+        user=user,
+        subject=subject[:300],
+        body=body,
+        data={"link": link},
+    )
+
+
+def webhook_key(subscription: WebhookSubscription, event_id: str) -> str:
+    return f"webhook-{subscription.pk}-{event_id}"
+
+
+def enqueue_webhooks(
+    *,
+    event_type: str,
+    event_id: str,
+    payload: dict[str, Any],
+    occurred_at: datetime | None = None,
+) -> list[Message]:
+    """One webhook message per active subscription to `event_type` (same contract as
+    `enqueue_email`; the key is built from the subscription and `event_id`, so the same event
+    again adds nothing). The body is fixed now, so every attempt delivers the same bytes."""
+    assert transaction.get_connection().in_atomic_block, (
+        "enqueue_webhooks must be called inside the transaction of the act that causes it"
+    )
+    return [
+        _enqueue_webhook(subscription, event_type, event_id, payload, occurred_at)
+        for subscription in WebhookSubscription.objects.filter(active=True).order_by("pk")
+        if subscription.wants(event_type)
+    ]
+
+
+def _enqueue_webhook(
+    subscription: WebhookSubscription,
+    event_type: str,
+    event_id: str,
+    payload: dict[str, Any],
+    occurred_at: datetime | None = None,
+) -> Message:
+    key = webhook_key(subscription, event_id)
+    _check_enqueue("enqueue_webhooks", key)
+    existing = Message.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    body = {
+        "id": key,
+        "type": event_type,
+        "occurred_at": (occurred_at or timezone.now()).isoformat(),
+        "data": payload,
+    }
+    return _create(
+        idempotency_key=key,
+        channel=Message.Channel.WEBHOOK,
+        recipient=subscription.url[:254],
+        subscription=subscription,
+        subject=event_type[:300],
+        body=json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str),
+        data={"event_type": event_type},
+    )
+
+
+PING = "ping"
+
+
+def webhook_send_test(*, subscription: WebhookSubscription, actor: Any) -> Message | None:
+    """An administrator sends a `ping` event to one active subscription (audited); None if the
+    subscription is not active."""
+    if not subscription.active:
+        return None
+    with transaction.atomic():
+        event = audit.record(
+            action="webhook.test",
+            actor=actor,
+            subject=subscription,
+            data={"name": subscription.name, "url": subscription.url},
+        )
+        return _enqueue_webhook(
+            subscription,
+            PING,
+            f"ping-{event.pk}",
+            {"subscription": subscription.name, "message": "MotCua webhook test"},
+            event.occurred_at,
+        )
 
 
 def _enqueue_task(message_id: int) -> None:
@@ -119,39 +248,35 @@ def deliver(message_id: int, *, now: datetime | None = None) -> str:
             outcome=DeliveryAttempt.Outcome.INTERRUPTED, finished_at=now
         )
         attempt = DeliveryAttempt.objects.create(message_id=message_id, started_at=now)
-    message = Message.objects.get(pk=message_id)
+    message = Message.objects.select_related("subscription").get(pk=message_id)
+    clock = time.monotonic()
     try:
-        send(message)
+        receipt = send(message)
     except Exception as exc:
-        return _mark_error(message, attempt, exc, started=now)
-    _mark_sent(message, attempt)
+        return _mark_error(message, attempt, exc, started=now, took=time.monotonic() - clock)
+    _mark_sent(message, attempt, receipt, took=time.monotonic() - clock)
     return "sent"
 
 
-def send(message: Message) -> None:
-    """Hand the message to its channel (e-mail over Django's configured backend)."""
-    email = EmailMessage(
-        subject=message.subject,
-        body=message.body,
-        to=[message.recipient],
-        headers={"Message-ID": message_id_header(message.idempotency_key)},
-    )
-    for item in message.attachments:
-        with default_storage.open(item["path"], "rb") as handle:
-            email.attach(item["name"], handle.read(), item["content_type"])
-    email.send()
+def send(message: Message) -> Receipt:
+    """Hand the message to its channel's module (`channels.email`, `.sms`, `.inbox`,
+    `.webhook`); a `Receipt` on success, an exception otherwise."""
+    return channels.channel(message.channel).send(message)
 
 
-def message_id_header(key: str) -> str:
-    domain = urlsplit(settings.MOTCUA_PUBLIC_URL).hostname or "motcua.localhost"
-    return f"<{key}@{domain}>"
-
-
-def _mark_sent(message: Message, attempt: DeliveryAttempt) -> None:
+def _mark_sent(
+    message: Message, attempt: DeliveryAttempt, receipt: Receipt | None = None, *, took: float = 0
+) -> None:
     finished = timezone.now()
+    receipt = receipt or Receipt()
     with transaction.atomic():
         DeliveryAttempt.objects.filter(pk=attempt.pk).update(
-            outcome=DeliveryAttempt.Outcome.SENT, finished_at=finished
+            outcome=DeliveryAttempt.Outcome.SENT,
+            finished_at=finished,
+            status_code=receipt.status_code,
+            response=receipt.response,
+            external_id=receipt.external_id[:200],
+            duration_ms=round(took * 1000),
         )
         Message.objects.filter(pk=message.pk).update(
             status=Message.Status.SENT, sent_at=finished, last_error=""
@@ -160,14 +285,25 @@ def _mark_sent(message: Message, attempt: DeliveryAttempt) -> None:
 
 
 def _mark_error(
-    message: Message, attempt: DeliveryAttempt, exc: Exception, *, started: datetime
+    message: Message,
+    attempt: DeliveryAttempt,
+    exc: Exception,
+    *,
+    started: datetime,
+    took: float = 0,
 ) -> str:
     finished = timezone.now()
     error = f"{type(exc).__name__}: {exc}"[:2000]
-    give_up = message.attempts >= _setting("MOTCUA_NOTIFY_MAX_ATTEMPTS", 8)
+    permanent = isinstance(exc, DeliveryError) and exc.permanent
+    give_up = permanent or message.attempts >= _setting("MOTCUA_NOTIFY_MAX_ATTEMPTS", 8)
     with transaction.atomic():
         DeliveryAttempt.objects.filter(pk=attempt.pk).update(
-            outcome=DeliveryAttempt.Outcome.ERROR, finished_at=finished, error=error
+            outcome=DeliveryAttempt.Outcome.ERROR,
+            finished_at=finished,
+            error=error,
+            status_code=getattr(exc, "status_code", None),
+            response=getattr(exc, "response", ""),
+            duration_ms=round(took * 1000),
         )
         Message.objects.filter(pk=message.pk).update(
             status=Message.Status.FAILED if give_up else Message.Status.PENDING,
@@ -216,3 +352,33 @@ def message_retry(*, message: Message, actor: Any) -> bool:
         )
         transaction.on_commit(lambda: _enqueue_task(message.pk), robust=True)
     return True
+
+
+# Attachments are stored before the act's transaction commits (the storage is not
+# transactional), so an act that rolls back leaves files that no message points to. A daily job
+# removes them once they are old enough that no transaction can still be writing their row.
+ORPHAN_AGE = timedelta(hours=1)
+
+
+def orphan_attachments_delete(*, now: datetime | None = None) -> str:
+    """Delete the stored attachments (`notifications/<key>/…`) whose key has no message and that
+    are older than `ORPHAN_AGE`; returns a summary."""
+    now = now or timezone.now()
+    try:
+        keys, _files = default_storage.listdir("notifications")
+    except FileNotFoundError:
+        return "no attachments"
+    known = set(
+        Message.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True)
+    )
+    deleted = 0
+    for key in sorted(set(keys) - known):
+        folder = f"notifications/{key}"
+        _dirs, names = default_storage.listdir(folder)
+        for name in names:
+            path = f"{folder}/{name}"
+            if default_storage.get_modified_time(path) <= now - ORPHAN_AGE:
+                default_storage.delete(path)
+                deleted += 1
+    log.info("deleted %s orphaned attachment(s)", deleted)
+    return f"{deleted} orphaned attachment(s) deleted"

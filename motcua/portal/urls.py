@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import apply_views, dossier_views, lookup_views, views
+from . import (
+    apply_views,
+    dossier_views,
+    inbox_views,
+    lookup_views,
+    preferences_views,
+    transparency_views,
+    views,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -13,7 +21,10 @@ urlpatterns = [
     # The citizen's own dossiers and the public lookup (dossiers.slips.LOOKUP_PATH: the QR code
     # of the receipt opens /tra-cuu/?ma=<code>).
     path("tra-cuu/", lookup_views.lookup, name="lookup"),
+    path("minh-bach/", transparency_views.transparency, name="transparency"),
     path("ho-so-cua-toi/", dossier_views.my_dossiers, name="my-dossiers"),
+    path("tai-khoan/thong-bao/", preferences_views.preferences, name="preferences"),
+    *inbox_views.urlpatterns,  # the inbox ("Hộp thư"): /hop-thu/
     path("ho-so-cua-toi/<str:key>/", dossier_views.my_dossier, name="my-dossier"),
     path(
         "ho-so-cua-toi/<str:key>/bo-sung/",

@@ -236,7 +236,8 @@ def test_the_applicant_is_emailed_the_apology_once_it_is_stored(
     assert dossier.code in message.subject and "xin lỗi" in message.subject.lower()
     assert REASON in message.body and "12 tháng 03 năm 2026" in message.body
     # The same apology always carries the same Message-ID, so a repeat can be recognised.
-    assert message.extra_headers["Message-ID"] == f"<apology-{Apology.objects.get().pk}@127.0.0.1>"
+    key = f"notice-{Apology.objects.get().event_id}-email"  # dossiers.notices
+    assert message.extra_headers["Message-ID"] == f"<{key}@127.0.0.1>"
     [(name, pdf, kind)] = message.attachments
     assert (name, kind) == (f"mau-04-{dossier.code}.pdf", "application/pdf")
     assert dossier.code in pdf_text(pdf)
