@@ -52,6 +52,7 @@ def test_registration_and_acceptance_are_delivered_without_personal_data(
     assert data["from"] == "registered"
     assert data["to"] == dossier.status
     assert data["dossier"] == {
+        "uid": str(dossier.uid),
         "code": dossier.code,
         "status": dossier.status,
         "procedure_code": "1.004227",
