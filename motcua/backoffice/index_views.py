@@ -6,54 +6,25 @@ Officials see the agencies whose statistics they may read (reporting.statistics_
 anyone else, and any other agency, gets 404. A bad period shows the form with its errors (400).
 """
 
+from datetime import date
 from typing import Any
 
-from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from motcua.accounts.models import Agency
-from motcua.core.errors import ValidationFailed
 from motcua.deadlines.calendar import local
 from motcua.reporting.index766 import index_766
 from motcua.reporting.statistics import check_period, statistics_agencies
 
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+from .period_forms import AgencyPeriodForm
 
 
-class IndexForm(forms.Form):
-    agency = forms.ModelChoiceField(
-        label=_("Agency"), queryset=Agency.objects.none(), to_field_name="slug", empty_label=None
-    )
-    date_from = forms.DateField(label=_("From"), input_formats=DATE_INPUT_FORMATS)
-    date_to = forms.DateField(label=_("Until"), input_formats=DATE_INPUT_FORMATS)
-
-    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choice = self.fields["agency"]
-        assert isinstance(choice, forms.ModelChoiceField)
-        choice.queryset = agencies
-        choice.widget.attrs["class"] = "usa-select"
-        for name in ("date_from", "date_to"):
-            self.fields[name].widget = forms.DateInput(
-                attrs={"type": "date", "class": "usa-input"}, format="%Y-%m-%d"
-            )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("date_from"), data.get("date_to")
-        if start is not None and end is not None:
-            try:
-                check_period(start, end)
-            except ValidationFailed as error:
-                for message in error.errors or [error.message]:
-                    self.add_error(None, message)
-        return data
+class IndexForm(AgencyPeriodForm):
+    def period_check(self, start: date, end: date) -> None:
+        check_period(start, end)
 
 
 @login_required

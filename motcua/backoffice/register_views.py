@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -37,43 +36,22 @@ from motcua.dossiers.register import (
 )
 from motcua.dossiers.selectors import reception_agencies
 
+from .period_forms import DATE_INPUT_FORMATS, AgencyPeriodForm
 from .worklists import is_official
 
 PREVIEW_ROWS = 50
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]  # the date picker's, and the Vietnamese order
 FORMATS = {
     "pdf": ("application/pdf", register_pdf),
     "xlsx": (XLSX_CONTENT_TYPE, register_xlsx),
 }
 
 
-class RegisterForm(forms.Form):
-    agency = forms.ModelChoiceField(
-        label=_("Agency"), queryset=Agency.objects.none(), to_field_name="slug", empty_label=None
-    )
+class RegisterForm(AgencyPeriodForm):
+    def period_check(self, start: date, end: date) -> None:
+        register_period_check(start, end)
+
     date_from = forms.DateField(label=_("Received from"), input_formats=DATE_INPUT_FORMATS)
     date_to = forms.DateField(label=_("Received until"), input_formats=DATE_INPUT_FORMATS)
-
-    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choice = self.fields["agency"]
-        assert isinstance(choice, forms.ModelChoiceField)
-        choice.queryset = agencies
-        choice.widget.attrs["class"] = "usa-select"
-        for name in ("date_from", "date_to"):
-            self.fields[name].widget = forms.DateInput(
-                attrs={"type": "date", "class": "usa-input"}, format="%Y-%m-%d"
-            )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("date_from"), data.get("date_to")
-        if start is not None and end is not None:
-            try:
-                register_period_check(start, end)
-            except ValidationFailed as error:
-                self.add_error(None, error.message)
-        return data
 
 
 def _official(request: HttpRequest) -> User:

@@ -7,6 +7,7 @@ agency, a period that ends before it starts or is longer than MAX_PERIOD_DAYS sh
 again with a clear error (400).
 """
 
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,7 +24,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from motcua.accounts.models import Agency, User
-from motcua.core.errors import ValidationFailed
 from motcua.deadlines.calendar import local
 from motcua.reporting.report import (
     COLUMNS,
@@ -42,21 +42,14 @@ from motcua.reporting.statistics import (
     statistics_table,
 )
 
+from .period_forms import AgencyPeriodForm
 from .worklists import is_official
 
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
+class StatisticsForm(AgencyPeriodForm):
+    def period_check(self, start: date, end: date) -> None:
+        check_period(start, end)
 
-class StatisticsForm(forms.Form):
-    agency = forms.ModelChoiceField(
-        label=_("Agency"),
-        queryset=Agency.objects.none(),
-        to_field_name="slug",
-        empty_label=None,
-        error_messages={"invalid_choice": _("Choose one of your agencies.")},
-    )
-    date_from = forms.DateField(label=_("From"), input_formats=DATE_INPUT_FORMATS)
-    date_to = forms.DateField(label=_("To"), input_formats=DATE_INPUT_FORMATS)
     group_by = forms.ChoiceField(
         label=_("One row per"),
         choices=[(key, label) for key, label in GROUP_LABELS.items()],
@@ -65,30 +58,6 @@ class StatisticsForm(forms.Form):
     separate = forms.BooleanField(
         label=_("Each agency on its own row (without the agencies below it)"), required=False
     )
-
-    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choice = self.fields["agency"]
-        assert isinstance(choice, forms.ModelChoiceField)
-        choice.queryset = agencies
-        choice.widget.attrs["class"] = "usa-select"
-        self.fields["group_by"].widget.attrs["class"] = "usa-select"
-        self.fields["separate"].widget.attrs["class"] = "usa-checkbox__input"
-        for name in ("date_from", "date_to"):
-            self.fields[name].widget = forms.DateInput(
-                attrs={"type": "date", "class": "usa-input"}, format="%Y-%m-%d"
-            )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("date_from"), data.get("date_to")
-        if start is not None and end is not None:
-            try:
-                check_period(start, end)
-            except ValidationFailed as error:
-                for message in error.errors:
-                    self.add_error(None, message)
-        return data
 
 
 def _official(request: HttpRequest) -> User:
