@@ -499,6 +499,18 @@ class Rating(models.Model):
         help_text=_("Criterion code → answer code (see dossiers.satisfaction.CRITERIA)."),
     )
     comment = models.TextField(_("comment"), blank=True)
+    # The dossier's receiving agency and procedure, copied when rated (neither changes once the
+    # dossier is received): the public satisfaction figures count ratings by them without
+    # joining every rating to its dossier.
+    receiving_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("receiving agency"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="+"
+    )
     rated_at = models.DateTimeField(_("rated at"))
     rated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -514,7 +526,13 @@ class Rating(models.Model):
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
         ordering = ["-rated_at", "-id"]
-        indexes = [models.Index(fields=["rated_at"])]
+        indexes = [
+            models.Index(fields=["rated_at"]),
+            models.Index(
+                fields=["rated_at", "receiving_agency", "procedure", "overall"],
+                name="rating_by_agency_procedure",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier}: {self.overall}"

@@ -19,6 +19,7 @@ Each event is registered (`register`, from DossiersConfig.ready) with a sample c
 template preview and a real one for a dossier chosen by its code.
 """
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -29,20 +30,18 @@ from django.utils.translation import gettext_lazy as _
 from motcua.accounts.models import Agency
 from motcua.catalogue.models import Procedure
 from motcua.core.models import AuditEvent
+from motcua.notifications.attachments import Rendered, register_renderer
 from motcua.notifications.models import Message
 from motcua.notifications.notice_templates import register_event, render_notice
 from motcua.notifications.preferences import routes_for
-from motcua.notifications.services import (
-    Attachment,
-    enqueue_email,
-    enqueue_inbox,
-    enqueue_sms,
-)
+from motcua.notifications.services import enqueue_email, enqueue_inbox, enqueue_sms
 
 from .constants import Act, ReturnMethod
 from .models import Apology, Dossier
 from .selectors import dossier_events
-from .slips import Moment, render_slip, slip_filename
+from .slips import Moment, SlipNotApplicable, render_slip, slip_filename
+
+log = logging.getLogger(__name__)
 
 # The dossier act (audit action "dossier.<act>") → the notice's event id.
 EVENTS: dict[str, str] = {
@@ -64,6 +63,7 @@ SLIPS = {
     "dossiers.apology": "apology",
 }
 CHANNELS = ("email", "sms", "inbox")
+SLIP_RENDERER = "dossiers.slip"
 
 
 def notify_applicant(dossier: Dossier, event: AuditEvent) -> list[Message]:
@@ -119,12 +119,25 @@ def enqueue_submission_receipt(dossier: Dossier) -> list[Message]:
     return notify_applicant(dossier, event) if event is not None else []
 
 
-def _slip(name: str, dossier: Dossier) -> list[Attachment]:
+def _slip(name: str, dossier: Dossier) -> list[Rendered]:
+    """The act's slip, rendered by the worker when it sends the e-mail (a PDF takes a third of a
+    second, which the act would otherwise spend holding the dossier and its agency's code
+    counter locked)."""
     kind = SLIPS.get(name)
     if kind is None:
         return []
-    pdf = render_slip(kind, dossier)  # the slips are Vietnamese documents
-    return [Attachment(slip_filename(kind, dossier), pdf, "application/pdf")]
+    params = {"kind": kind, "dossier": dossier.pk}
+    return [Rendered(slip_filename(kind, dossier), "application/pdf", SLIP_RENDERER, params)]
+
+
+def render_slip_attachment(*, kind: str, dossier: int) -> bytes | None:
+    """The slip of a queued e-mail (the slips are Vietnamese documents); None, and the e-mail
+    goes without it, when the dossier no longer has that slip."""
+    try:
+        return render_slip(kind, Dossier.objects.get(pk=dossier))
+    except SlipNotApplicable:
+        log.warning("slip %s of dossier %s no longer applies; sent without it", kind, dossier)
+        return None
 
 
 # --- contexts ---------------------------------------------------------------------------------
@@ -311,6 +324,7 @@ def _real(name: str) -> Callable[[str], dict[str, Any]]:
 
 def register() -> None:
     """Make the applicant notices known to the template admin (DossiersConfig.ready)."""
+    register_renderer(SLIP_RENDERER, render_slip_attachment)
     for name, label in LABELS.items():
         register_event(
             event=name,

@@ -86,6 +86,8 @@ def dossier_rate(
         )
         return Rating.objects.create(
             dossier=locked,
+            receiving_agency_id=locked.receiving_agency_id,
+            procedure_id=locked.procedure_id,
             overall=overall,
             answers=answers,
             comment=comment,

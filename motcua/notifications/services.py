@@ -35,6 +35,7 @@ from motcua.accounts.phones import phone_normalise
 from motcua.core import audit
 
 from . import channels
+from .attachments import Rendered
 from .channels import DeliveryError, Receipt
 from .channels.email import message_id_header as message_id_header
 from .models import DeliveryAttempt, Message, WebhookSubscription
@@ -75,22 +76,16 @@ def enqueue_email(
     to: str,
     subject: str,
     body: str,
-    attachments: Iterable[Attachment] = (),
+    attachments: Iterable[Attachment | Rendered] = (),
 ) -> Message:
     """Put one e-mail in the outbox, inside the caller's transaction; the same `key` again
-    returns the message already there (nothing is added, nothing is sent twice)."""
+    returns the message already there (nothing is added, nothing is sent twice). A `Rendered`
+    attachment is made by the worker when it first sends the message (notifications.attachments)."""
     _check_enqueue("enqueue_email", key)
     existing = Message.objects.filter(idempotency_key=key).first()
     if existing is not None:
         return existing
-    stored = [
-        {
-            "name": a.name,
-            "content_type": a.content_type,
-            "path": default_storage.save(f"notifications/{key}/{a.name}", ContentFile(a.content)),
-        }
-        for a in attachments
-    ]
+    stored = [_attachment(key, a) for a in attachments]
     return _create(
         idempotency_key=key,
         channel=Message.Channel.EMAIL,
@@ -99,6 +94,18 @@ def enqueue_email(
         body=body,
         attachments=stored,
     )
+
+
+def _attachment(key: str, item: Attachment | Rendered) -> dict[str, Any]:
+    if isinstance(item, Rendered):
+        return {
+            "name": item.name,
+            "content_type": item.content_type,
+            "renderer": item.renderer,
+            "params": item.params,
+        }
+    path = default_storage.save(f"notifications/{key}/{item.name}", ContentFile(item.content))
+    return {"name": item.name, "content_type": item.content_type, "path": path}
 
 
 def enqueue_sms(*, key: str, to: str, body: str) -> Message:

@@ -566,14 +566,7 @@ def statistics_tables(
         )
     mode = compare_mode()
     ids, scope = _scope(agency)
-    by_agency: dict[int, dict[str, int]] = {}
-    by_procedure: dict[int, dict[str, int]] = {}
-    pairs = _count_pairs(scope, start, end, mode)
-    for (agency_id, procedure_id), counts in pairs.items():
-        for key, out in ((agency_id, by_agency), (procedure_id, by_procedure)):
-            summed = out.setdefault(key, dict.fromkeys(COUNT_FIELDS, 0))
-            for name, n in counts.items():
-                summed[name] += n
+    by_agency, by_procedure = _count_both(scope, start, end, mode)
     label = agency.name if agency else _("All agencies")
     tables = {}
     for grouping in wanted:
@@ -594,11 +587,13 @@ def statistics_tables(
     return tables
 
 
-def _count_pairs(
+def _count_both(
     agency_ids: set[int] | None, start: date, end: date, mode: str
-) -> dict[tuple[int, int], dict[str, int]]:
-    """`_count` by (receiving agency, procedure): the same GROUP BY with both keys."""
-    out: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNT_FIELDS, 0))
+) -> tuple[dict[int, dict[str, int]], dict[int, dict[str, int]]]:
+    """`_count` by receiving agency and by procedure at once: the same GROUP BY on both keys,
+    each group added to its agency and to its procedure."""
+    by_agency: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNT_FIELDS, 0))
+    by_procedure: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNT_FIELDS, 0))
     begin, stop = period_bounds(start, end)
     dossiers = _relevant(agency_ids, start, end)
     if mode == "time":
@@ -616,9 +611,10 @@ def _count_pairs(
         .annotate(n=Count("*"))
     )
     for agency_id, procedure_id, carried, channel, outcome, n in groups:
-        counts = out[agency_id, procedure_id]
-        counts["carried_over" if carried else RECEIVED_COLUMNS[channel]] += n
-        counts[outcome] += n
+        column = "carried_over" if carried else RECEIVED_COLUMNS[channel]
+        for counts in (by_agency[agency_id], by_procedure[procedure_id]):
+            counts[column] += n
+            counts[outcome] += n
     refused = Dossier.objects.filter(
         status=S.NOT_ACCEPTED, closed_at__gte=begin, closed_at__lt=stop
     )
@@ -626,8 +622,9 @@ def _count_pairs(
         refused = refused.filter(receiving_agency_id__in=agency_ids)
     pairs = refused.order_by().values_list("receiving_agency_id", "procedure_id")
     for agency_id, procedure_id, n in pairs.annotate(n=Count("*")):
-        out[agency_id, procedure_id]["refused"] = n
-    return out
+        by_agency[agency_id]["refused"] += n
+        by_procedure[procedure_id]["refused"] += n
+    return by_agency, by_procedure
 
 
 def monthly_series(*, agency: Agency | None, start: date, end: date) -> list[MonthStat]:

@@ -8,6 +8,10 @@ this month, quarter or year — never a dossier, an applicant or an official.
 - the on-time rate of each month of the last twelve (statistics.monthly_series);
 - apologies (Mẫu 04): per responsible agency, how many dossiers it apologised for in the period.
 
+Both tables and the total come from one count of the period's dossiers by (receiving agency,
+procedure) (statistics.statistics_tables), and the ratings from one query by the same pair,
+folded here into the agency rows (through the agency tree) and the field rows.
+
 `transparency_data(kind=…)` answers from Django's cache for
 `settings.MOTCUA_TRANSPARENCY_CACHE_SECONDS` (default 300 s): the numbers move slowly, the page
 is public and every visitor asks for the same three periods, so at most one visitor per
@@ -112,13 +116,13 @@ def _row_of(rows: tuple[StatRow, ...]) -> dict[int, int]:
 
 def _ratings(start: date, end: date) -> dict[tuple[int, int], tuple[int, int]]:
     """(rated, satisfied) of the ratings given in the period, by the dossier's (receiving
-    agency, procedure): one query for the agency and the field rows (each rating joins its
-    dossier, so the join is paid once)."""
+    agency, procedure), which the rating keeps: one query on its index for the agency and the
+    field rows."""
     begin, stop = period_bounds(start, end)
     rows = (
         Rating.objects.filter(rated_at__gte=begin, rated_at__lt=stop)
         .order_by()
-        .values_list("dossier__receiving_agency_id", "dossier__procedure_id")
+        .values_list("receiving_agency_id", "procedure_id")
         .annotate(rated=Count("pk"), satisfied=Count("pk", filter=Q(overall__in=SATISFIED)))
     )
     return {(agency, procedure): (rated, satisfied) for agency, procedure, rated, satisfied in rows}

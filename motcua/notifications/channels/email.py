@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 
+from ..attachments import stored_attachments
 from ..models import Message
 from . import Receipt
 
@@ -22,7 +23,7 @@ def send(message: Message) -> Receipt:
         to=[message.recipient],
         headers={"Message-ID": message_id_header(message.idempotency_key)},
     )
-    for item in message.attachments:
+    for item in stored_attachments(message):
         with default_storage.open(item["path"], "rb") as handle:
             email.attach(item["name"], handle.read(), item["content_type"])
     email.send()
