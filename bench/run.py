@@ -1,19 +1,24 @@
 """`make bench`: start MotCua as production would and measure it from a separate process.
 
-1. collectstatic, then bench/prepare.py (benchmark users, API token, sample codes) against the
-   database of DATABASE_URL (PostgreSQL), which must already hold dossiers (make demo-large);
+1. collectstatic, then bench/prepare.py (benchmark users, API token, sample codes; for the
+   write scenarios a benchmark commune, its process, citizens and pools of dossiers, one slice
+   per run) against the database of DATABASE_URL (PostgreSQL), which must already hold
+   dossiers (make demo-large);
 2. the physical reference: pgbench's simple-update TPS on a scratch database of the same server
    (skipped with a note when pgbench is missing);
 3. gunicorn with 2 x cores sync workers (DEBUG off, MFA for officials off, the lookup's
    per-address limit lifted: bench/settings.py) on a free port;
-4. locust headless (bench/.venv), one scenario at a time, at each user count for --seconds;
-   "healthz" is the trivial Django view reference;
+4. every account the scenarios need signs in once through the login form (not measured), then
+   locust headless (bench/.venv), one scenario at a time, at each user count for --seconds,
+   each run once gunicorn is idle again; "healthz" is the trivial Django view reference;
 5. one table on stdout and bench/results/<timestamp>.json.
 """
 
 import argparse
 import csv
+import http.cookiejar
 import json
+import math
 import os
 import platform
 import re
@@ -25,7 +30,7 @@ import time
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -42,12 +47,23 @@ SCENARIOS = [
     ("dossier_open", "DossierOpen", "read", "officer opens a dossier (/can-bo/ho-so/<code>/)"),
     ("my_dossiers", "MyDossiers", "read", "citizen's dossiers (/ho-so-cua-toi/)"),
     ("api_dossiers", "ApiDossiers", "read", "API dossier list, token (/api/v1/dossiers)"),
-    ("submit", None, "write", "online submission: not built yet"),
-    ("accept", None, "write", "counter acceptance: not built yet"),
-    ("forward", None, "write", "forward to the next step: not built yet"),
-    ("statistics", None, "statistics", "statistics report (issue 6): not built yet"),
-    ("transparency", None, "statistics", "public transparency page (issue 6): not built yet"),
+    ("submit", "Submit", "write", "online submission, 3 attachments (/nop-ho-so/<code>/)"),
+    ("accept", "Accept", "write", "accept an online dossier (back-office act form)"),
+    ("forward", "Forward", "write", "forward to the next step (back-office act form)"),
+    ("statistics", "Statistics", "statistics", "statistics table, province, 365 days"),
+    ("transparency", "Transparency", "statistics", "public transparency page, cached"),
 ]
+# Who signs in for a scenario: fixture keys of prepare.py ("citizens": one per user).
+ACCOUNTS = {
+    "worklist": "officer",
+    "dossier_open": "officer",
+    "statistics": "officer",
+    "my_dossiers": "citizen",
+    "submit": "citizens",
+    "accept": "reception",
+    "forward": "reception",
+}
+POOLED = ("accept", "forward")
 
 
 def main() -> int:
@@ -57,6 +73,12 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--only", default="", help="comma-separated scenario keys")
     parser.add_argument("--label", default="", help="a label saved with the results")
+    parser.add_argument(
+        "--pool-rate",
+        type=float,
+        default=40,
+        help="dossiers per second of run to prepare for each pooled write scenario",
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -73,8 +95,21 @@ def main() -> int:
 
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0", "--ignore", "scss"], env)
     fixture = results_dir / f"fixture-{stamp}.json"
+    keys = [key for key, *_ in SCENARIOS if not wanted or key in wanted]
+    pool_size = max(math.ceil(args.seconds * args.pool_rate), 2 * max(users))
     prepared = subprocess.run(
-        [PYTHON, str(BENCH / "prepare.py")],
+        [
+            PYTHON,
+            str(BENCH / "prepare.py"),
+            "--citizens",
+            str(max(users)),
+            "--pools",
+            ",".join(key for key in POOLED if key in keys),
+            "--runs",
+            ",".join(map(str, users)),
+            "--pool-size",
+            str(pool_size),
+        ],
         env=env,
         cwd=ROOT,
         check=True,
@@ -91,6 +126,11 @@ def main() -> int:
         "seconds_per_run": args.seconds,
         "gunicorn_workers": args.workers,
         "pgbench": pgbench(url, max(args.seconds, 5)),
+        "pools": {
+            "per_run": pool_size if any(key in keys for key in POOLED) else 0,
+            "created": info.get("pool_created", {}),
+            "seconds_to_create": info.get("pool_seconds", 0),
+        },
         "scenarios": [],
     }
     port = free_port()
@@ -113,12 +153,15 @@ def main() -> int:
     host = f"http://127.0.0.1:{port}"
     try:
         wait_for(f"{host}/healthz", server)
+        info["sessions"] = sign_in_all(host, info, keys)
+        fixture.write_text(json.dumps(info))
         for key, user_class, kind, what in SCENARIOS:
             if wanted and key not in wanted:
                 continue
             row = {"scenario": key, "kind": kind, "what": what, "runs": []}
             if user_class is not None:
                 for n in users:
+                    settle(server.pid)
                     row["runs"].append(locust(host, user_class, key, n, args.seconds, fixture))
             report["scenarios"].append(row)
     finally:
@@ -169,6 +212,64 @@ def wait_for(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
         except OSError:
             time.sleep(0.3)
     raise SystemExit(f"gunicorn did not answer {url} within {timeout:.0f} s")
+
+
+def settle(master: int, timeout: float = 120) -> None:
+    """Wait until gunicorn is idle: when locust stops, the requests it sent last (slow writes
+    queue for seconds at 16 users) are still being served and would slow the next run down.
+    Idle = the master and its workers used under 20 ms of CPU in the last half second."""
+    deadline = time.monotonic() + timeout
+    before = _cpu_ticks(master)
+    while before is not None and time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = _cpu_ticks(master)
+        if now is None or now - before <= 2:
+            return
+        before = now
+
+
+def _cpu_ticks(master: int) -> int | None:
+    """User and system CPU ticks (1/100 s) of `master` and its children; None without /proc."""
+    total, found = 0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2 :].split()
+        if stat.parent.name == str(master) or fields[1] == str(master):
+            total += int(fields[11]) + int(fields[12])
+            found = True
+    return total if found else None
+
+
+def sign_in_all(host: str, info: dict, keys: list[str]) -> dict[str, dict[str, str]]:
+    """Sign every account the scenarios `keys` need in once, through the login form as a browser
+    does; their session and CSRF cookies go into the fixture (locustfile.Base.login)."""
+    names: list[str] = []
+    for key in keys:
+        account = ACCOUNTS.get(key)
+        if account is not None:
+            found = info.get(account) or []
+            names += [found] if isinstance(found, str) else found
+    return {name: sign_in(host, name, info["password"]) for name in dict.fromkeys(names)}
+
+
+def sign_in(host: str, username: str, password: str) -> dict[str, str]:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = f"{host}/tai-khoan/login/"
+    opener.open(page, timeout=30).read()
+    token = next((c.value for c in jar if c.name == "csrftoken"), "")
+    form = {"login": username, "password": password, "csrfmiddlewaretoken": token}
+    request = urllib.request.Request(
+        page, data=urlencode(form).encode(), headers={"Referer": page}, method="POST"
+    )
+    opener.open(request, timeout=30).read()
+    cookies = {c.name: str(c.value) for c in jar if c.name in ("sessionid", "csrftoken")}
+    if "sessionid" not in cookies:
+        raise SystemExit(f"{username} could not sign in at {page}")
+    return cookies
 
 
 def machine(database: str) -> dict:
@@ -245,7 +346,7 @@ def pgbench(url: str, seconds: int) -> dict:
 
 def locust(host: str, user_class: str, key: str, users: int, seconds: int, fixture: Path) -> dict:
     prefix = BENCH / "results" / f".locust-{key}-{users}"
-    env = dict(os.environ, BENCH_FIXTURE=str(fixture))
+    env = dict(os.environ, BENCH_FIXTURE=str(fixture), BENCH_USERS=str(users))
     subprocess.run(
         [
             LOCUST,
@@ -274,15 +375,22 @@ def locust(host: str, user_class: str, key: str, users: int, seconds: int, fixtu
     )
     stats = Path(f"{prefix}_stats.csv")
     row = next((r for r in csv.DictReader(stats.open()) if r["Name"] == key), None)
+    problems = [
+        f"{r.get('Occurrences') or r.get('Count', '')}× {r.get('Error') or r.get('Message', '')}"
+        for suffix in ("_failures.csv", "_exceptions.csv")
+        if Path(f"{prefix}{suffix}").exists()
+        for r in csv.DictReader(Path(f"{prefix}{suffix}").read_text().splitlines())
+    ]
     for suffix in ("_stats.csv", "_stats_history.csv", "_failures.csv", "_exceptions.csv"):
         Path(f"{prefix}{suffix}").unlink(missing_ok=True)
     if row is None:
-        return {"users": users, "error": "no requests completed"}
+        return {"users": users, "error": "no requests completed", "problems": problems[:5]}
     count, failures = int(row["Request Count"]), int(row["Failure Count"])
     return {
         "users": users,
         "requests": count,
         "failures": failures,
+        "problems": problems[:5],
         "rps": round(float(row["Requests/s"]), 1),
         "median_ms": float(row["50%"]),
         "p95_ms": float(row["95%"]),
