@@ -72,7 +72,7 @@ bench: $(VENV)/.installed assets bench/.venv/.installed
 bench-smoke: $(VENV)/.installed assets bench/.venv/.installed migrate
 	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make bench-smoke needs DATABASE_URL=postgres://..."; exit 2;; esac
 	$(BIN)/python manage.py generate_dossiers --count 10000 --top-up
-	$(BIN)/python bench/run.py --seconds 3 --label smoke
+	$(BIN)/python bench/run.py --seconds 3 --label smoke --strict
 
 # Webhook latency (docs/performance.md): dossier acts through the services, a worker process
 # and a local receiver, on a scratch database of the PostgreSQL server of DATABASE_URL.

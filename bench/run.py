@@ -74,6 +74,11 @@ def main() -> int:
     parser.add_argument("--only", default="", help="comma-separated scenario keys")
     parser.add_argument("--label", default="", help="a label saved with the results")
     parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 when a run had failed requests or completed none (the CI smoke)",
+    )
+    parser.add_argument(
         "--pool-rate",
         type=float,
         default=40,
@@ -172,7 +177,21 @@ def main() -> int:
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     print(table(report))
     print(f"\nSaved {out.relative_to(ROOT)}")
+    broken = failed_runs(report)
+    if args.strict and broken:
+        print(f"Runs with failures or no completed request: {', '.join(broken)}", file=sys.stderr)
+        return 1
     return 0
+
+
+def failed_runs(report: dict) -> list[str]:
+    """The runs (scenario@users) that failed requests or completed none."""
+    return [
+        f"{row['scenario']}@{run_['users']}"
+        for row in report["scenarios"]
+        for run_ in row["runs"]
+        if run_.get("error") or run_.get("failures")
+    ]
 
 
 def server_env() -> dict[str, str]:
