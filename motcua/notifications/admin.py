@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from motcua.core.admin import AuditedAdminMixin, ReadOnlyInline
 
-from . import admin_templates, services  # noqa: F401 - admin_templates registers its admin
+from . import admin_templates, periodic, services  # noqa: F401 - admin_templates registers its admin
 from .channels.webhook import url_allowed
-from .models import DeliveryAttempt, Message, WebhookSubscription
+from .models import DeliveryAttempt, Message, PeriodicJob, WebhookSubscription
 
 
 class DeliveryAttemptInline(ReadOnlyInline):
@@ -199,3 +199,49 @@ class WebhookSubscriptionAdmin(AuditedAdminMixin, admin.ModelAdmin):
             self.message_user(
                 request, _("Only active subscriptions get a test event."), messages.WARNING
             )
+
+
+@admin.register(PeriodicJob)
+class PeriodicJobAdmin(admin.ModelAdmin):
+    """Read-only: the worker records each job's last run (notifications.periodic); the
+    schedule itself is code (`manage.py run_job --list`)."""
+
+    list_display = [
+        "name",
+        "schedule",
+        "last_slot",
+        "last_started_at",
+        "last_finished_at",
+        "last_outcome",
+        "last_summary",
+    ]
+    list_filter = ["last_outcome"]
+    readonly_fields = [
+        "name",
+        "schedule",
+        "last_slot",
+        "last_started_at",
+        "last_finished_at",
+        "last_outcome",
+        "last_summary",
+    ]
+
+    @admin.display(description=gettext_lazy("schedule"))
+    def schedule(self, obj: PeriodicJob) -> str:
+        try:
+            job = periodic.get_job(obj.name)
+        except LookupError:
+            return _("no longer registered")
+        if job.daily_at is not None:
+            return _("daily at %(time)s") % {"time": job.daily_at.strftime("%H:%M")}
+        assert job.every is not None
+        return _("every %(minutes)s min") % {"minutes": int(job.every.total_seconds() // 60)}
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
