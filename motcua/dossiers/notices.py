@@ -53,6 +53,8 @@ EVENTS: dict[str, str] = {
     Act.FINISH.value: "dossiers.result_ready",
     Act.RETURN_RESULT.value: "dossiers.result_returned",
     Act.WITHDRAW.value: "dossiers.withdrawn",
+    Act.STOP.value: "dossiers.stopped",
+    Act.RESUME.value: "dossiers.resumed",
     Act.APOLOGISE.value: "dossiers.apology",
 }
 # The slip (motcua.dossiers.slips) attached to the e-mail of an event.
@@ -220,6 +222,8 @@ _CONTEXTS: dict[str, Callable[[Dossier, AuditEvent], dict[str, Any]]] = {
     "dossiers.result_ready": _result_ready,
     "dossiers.result_returned": _returned,
     "dossiers.withdrawn": _common,
+    "dossiers.stopped": _common,
+    "dossiers.resumed": _accepted,
     "dossiers.apology": _apology,
 }
 
@@ -235,13 +239,15 @@ LABELS = {
     "dossiers.result_ready": _("Result ready"),
     "dossiers.result_returned": _("Result returned"),
     "dossiers.withdrawn": _("Dossier withdrawn"),
+    "dossiers.stopped": _("Processing of the dossier stopped"),
+    "dossiers.resumed": _("Processing of the dossier resumed, with the appointment"),
     "dossiers.apology": _("Apology and new appointment (form 04)"),
 }
 HELP = _(
     "Variables: dossier (its fields, e.g. dossier.applicant_name, dossier.uid), code, "
     "procedure, agency, at (the moment of the act: at.long, at.date), reason, link, lookup; "
     "submitted: submitted; accepted: appointment; supplement: missing (a list); financial "
-    "obligation: amount; result ready: result_number; returned: method, "
+    "obligation: amount; result ready: result_number; resumed: appointment; returned: method, "
     "tracking_number; apology: apology.reason, apology.agency.name, previous, new."
 )
 
@@ -277,6 +283,7 @@ _SAMPLE_DATA: dict[str, dict[str, Any]] = {
     "dossiers.result_ready": {"result_number": "125/GCN"},
     "dossiers.result_returned": {"return_method": "post", "tracking_number": "EB123456789VN"},
     "dossiers.withdrawn": {"reason": "Người nộp không còn nhu cầu"},
+    "dossiers.stopped": {"reason": "Chờ kết quả giải quyết tranh chấp đất đai của Tòa án"},
 }
 
 

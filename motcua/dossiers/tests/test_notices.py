@@ -73,6 +73,12 @@ def finished(province: Province, **applicant) -> Dossier:
     return act(province, running(province, **applicant), Act.FINISH, Role.LEADER)
 
 
+def stopped(province: Province, **applicant) -> Dossier:
+    return act(
+        province, running(province, **applicant), Act.STOP, Role.LEADER, comment="Chờ bản án"
+    )
+
+
 # event -> how to reach it, for an applicant described by **applicant
 SCENARIOS = {
     "dossiers.accepted": lambda p, **a: receive(p, at=RECEIVED, **a),
@@ -106,6 +112,8 @@ SCENARIOS = {
         Role.RECEPTION_OFFICER,
         comment="Người nộp không còn nhu cầu",
     ),
+    "dossiers.stopped": lambda p, **a: stopped(p, **a),
+    "dossiers.resumed": lambda p, **a: act(p, stopped(p, **a), Act.RESUME, Role.LEADER),
     "dossiers.apology": lambda p, **a: act(
         p,
         running(p, **a),
