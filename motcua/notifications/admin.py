@@ -201,30 +201,26 @@ class WebhookSubscriptionAdmin(AuditedAdminMixin, admin.ModelAdmin):
             )
 
 
+# Every column of a job's row, shown in the list and on its (read-only) page.
+PERIODIC_JOB_FIELDS = (
+    "name",
+    "schedule",
+    "last_slot",
+    "last_started_at",
+    "last_finished_at",
+    "last_outcome",
+    "last_summary",
+)
+
+
 @admin.register(PeriodicJob)
 class PeriodicJobAdmin(admin.ModelAdmin):
     """Read-only: the worker records each job's last run (notifications.periodic); the
     schedule itself is code (`manage.py run_job --list`)."""
 
-    list_display = [
-        "name",
-        "schedule",
-        "last_slot",
-        "last_started_at",
-        "last_finished_at",
-        "last_outcome",
-        "last_summary",
-    ]
+    list_display = PERIODIC_JOB_FIELDS
     list_filter = ["last_outcome"]
-    readonly_fields = [
-        "name",
-        "schedule",
-        "last_slot",
-        "last_started_at",
-        "last_finished_at",
-        "last_outcome",
-        "last_summary",
-    ]
+    readonly_fields = PERIODIC_JOB_FIELDS
 
     @admin.display(description=gettext_lazy("schedule"))
     def schedule(self, obj: PeriodicJob) -> str:

@@ -56,12 +56,19 @@ def _setting(name: str, default: int) -> int:
     return int(getattr(settings, name, default))
 
 
-def _check_enqueue(function: str, key: str) -> None:
+def _assert_in_transaction(function: str) -> None:
     assert transaction.get_connection().in_atomic_block, (
         f"{function} must be called inside the transaction of the act that causes it"
     )
+
+
+def _existing(function: str, key: str) -> Message | None:
+    """The checks every enqueue makes first (inside a transaction, a valid key), then the
+    message already queued under `key`, if any (the caller returns it and adds nothing)."""
+    _assert_in_transaction(function)
     if not KEY_PATTERN.match(key):
         raise ValueError(f"invalid idempotency key: {key!r}")
+    return Message.objects.filter(idempotency_key=key).first()
 
 
 def _create(**fields: Any) -> Message:
@@ -81,9 +88,7 @@ def enqueue_email(
     """Put one e-mail in the outbox, inside the caller's transaction; the same `key` again
     returns the message already there (nothing is added, nothing is sent twice). A `Rendered`
     attachment is made by the worker when it first sends the message (notifications.attachments)."""
-    _check_enqueue("enqueue_email", key)
-    existing = Message.objects.filter(idempotency_key=key).first()
-    if existing is not None:
+    if (existing := _existing("enqueue_email", key)) is not None:
         return existing
     stored = [_attachment(key, a) for a in attachments]
     return _create(
@@ -111,9 +116,7 @@ def _attachment(key: str, item: Attachment | Rendered) -> dict[str, Any]:
 def enqueue_sms(*, key: str, to: str, body: str) -> Message:
     """Put one SMS in the outbox (same contract as `enqueue_email`). `to` is a Vietnamese phone
     number typed any common way; it is kept as 0xxxxxxxxx. ValueError if it is not one."""
-    _check_enqueue("enqueue_sms", key)
-    existing = Message.objects.filter(idempotency_key=key).first()
-    if existing is not None:
+    if (existing := _existing("enqueue_sms", key)) is not None:
         return existing
     phone = phone_normalise(to)
     if phone is None:
@@ -127,9 +130,7 @@ def enqueue_inbox(*, key: str, user: Any, subject: str, body: str, link: str = "
     """Put one notice for `user`'s portal inbox in the outbox (same contract as
     `enqueue_email`); the worker turns it into one `InboxItem`. `link` is a path on this site
     (e.g. the dossier's page) or empty."""
-    _check_enqueue("enqueue_inbox", key)
-    existing = Message.objects.filter(idempotency_key=key).first()
-    if existing is not None:
+    if (existing := _existing("enqueue_inbox", key)) is not None:
         return existing
     if link and not link.startswith("/"):
         raise ValueError(f"an inbox link is a path on this site: {link!r}")
@@ -158,9 +159,7 @@ def enqueue_webhooks(
     """One webhook message per active subscription to `event_type` (same contract as
     `enqueue_email`; the key is built from the subscription and `event_id`, so the same event
     again adds nothing). The body is fixed now, so every attempt delivers the same bytes."""
-    assert transaction.get_connection().in_atomic_block, (
-        "enqueue_webhooks must be called inside the transaction of the act that causes it"
-    )
+    _assert_in_transaction("enqueue_webhooks")
     return [
         _enqueue_webhook(subscription, event_type, event_id, payload, occurred_at)
         for subscription in WebhookSubscription.objects.filter(active=True).order_by("pk")
@@ -176,9 +175,7 @@ def _enqueue_webhook(
     occurred_at: datetime | None = None,
 ) -> Message:
     key = webhook_key(subscription, event_id)
-    _check_enqueue("enqueue_webhooks", key)
-    existing = Message.objects.filter(idempotency_key=key).first()
-    if existing is not None:
+    if (existing := _existing("enqueue_webhooks", key)) is not None:
         return existing
     body = {
         "id": key,
