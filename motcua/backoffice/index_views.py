@@ -6,7 +6,6 @@ Officials see the agencies whose statistics they may read (reporting.statistics_
 anyone else, and any other agency, gets 404. A bad period shows the form with its errors (400).
 """
 
-from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -17,14 +16,9 @@ from django.views.decorators.http import require_safe
 
 from motcua.deadlines.calendar import local
 from motcua.reporting.index766 import index_766
-from motcua.reporting.statistics import check_period, statistics_agencies
+from motcua.reporting.statistics import statistics_agencies
 
 from .period_forms import AgencyPeriodForm
-
-
-class IndexForm(AgencyPeriodForm):
-    def period_check(self, start: date, end: date) -> None:
-        check_period(start, end)
 
 
 @login_required
@@ -43,7 +37,7 @@ def index_page(request: HttpRequest) -> HttpResponse:
         "date_from": today.replace(day=1).isoformat(),
         "date_to": today.isoformat(),
     }
-    form = IndexForm(defaults | request.GET.dict(), agencies=agencies)
+    form = AgencyPeriodForm(defaults | request.GET.dict(), agencies=agencies)
     context: dict[str, Any] = {"form": form}
     if not form.is_valid():
         return render(request, "backoffice/index766/page.html", context, status=400)

@@ -10,13 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import Agency
 from motcua.core.errors import ValidationFailed
+from motcua.reporting.statistics import check_period
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]  # the date picker's, and the Vietnamese order
 
 
 class AgencyPeriodForm(forms.Form):
-    """`agencies` are those the official may choose; a subclass gives its period rule
-    (`period_check`) and may relabel the dates."""
+    """`agencies` are those the official may choose; a subclass may change the period rule
+    (`period_check`) and relabel the dates."""
 
     agency = forms.ModelChoiceField(
         label=_("Agency"),
@@ -44,8 +45,9 @@ class AgencyPeriodForm(forms.Form):
                 field.widget.attrs["class"] = "usa-checkbox__input"
 
     def period_check(self, start: date, end: date) -> None:
-        """Raise ValidationFailed when the page cannot show this period."""
-        raise NotImplementedError
+        """Raise ValidationFailed when the page cannot show this period: the statistics' rule
+        by default (the statistics and 766 pages); the register has its own."""
+        check_period(start, end)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

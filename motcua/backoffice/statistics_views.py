@@ -7,7 +7,6 @@ agency, a period that ends before it starts or is longer than MAX_PERIOD_DAYS sh
 again with a clear error (400).
 """
 
-from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -37,7 +36,6 @@ from motcua.reporting.report import (
 from motcua.reporting.statistics import (
     MAX_PERIOD_DAYS,
     StatTable,
-    check_period,
     statistics_agencies,
     statistics_table,
 )
@@ -47,9 +45,6 @@ from .worklists import is_official
 
 
 class StatisticsForm(AgencyPeriodForm):
-    def period_check(self, start: date, end: date) -> None:
-        check_period(start, end)
-
     group_by = forms.ChoiceField(
         label=_("One row per"),
         choices=[(key, label) for key, label in GROUP_LABELS.items()],
