@@ -2,9 +2,11 @@
 
 import json
 import os
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from hypothesis import settings
 
 # CI replays the same examples on every run, so a landing never hinges on a lucky draw;
@@ -40,6 +42,20 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+# The clock. Tests never read the real one: each test starts at TEST_NOW, an ordinary working
+# day (Wednesday 11/03/2026 09:30 in Vietnam), and the clock ticks on from there. The variable
+# MOTCUA_TEST_NOW moves it (`make test-dates` runs the suite on a Monday, a Saturday, a Tết day
+# and 31 December), so no test may depend on the day of the week it happens to run.
+TEST_NOW = datetime.fromisoformat(os.environ.get("MOTCUA_TEST_NOW") or "2026-03-11T09:30:00+07:00")
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():
+    """The moment the test starts (TEST_NOW); time moves on from it as it would."""
+    with time_machine.travel(TEST_NOW, tick=True):
+        yield TEST_NOW
 
 
 @pytest.fixture

@@ -1,9 +1,10 @@
 """The dossier page: who may open it, what it shows, every act through its form, bad input and
 stale versions that change nothing, confirmations, and the bulk forward."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from motcua.accounts.constants import Role
@@ -342,6 +343,9 @@ def test_the_timeline_tells_an_altered_history(client, province):
     assert "Nhật ký nguyên vẹn" not in html
 
 
+# A Friday: three, two and one days ago are Tuesday, Wednesday and Thursday, so the pause for
+# the supplement spans working time and moves the appointment (over a weekend it would not).
+@time_machine.travel(datetime.fromisoformat("2026-03-13T10:00:00+07:00"), tick=True)
 def test_appointment_changes_show_old_and_new(client, province):
     dossier = at_specialist(province, at=long_ago(3))
     dossier = act(

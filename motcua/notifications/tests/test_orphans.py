@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
 
 from motcua.notifications import periodic
 from motcua.notifications.services import (
@@ -62,7 +61,10 @@ def test_a_rolled_back_acts_attachment_is_removed_once_old_enough(settings, tmp_
     assert orphan_attachments_delete() == "0 orphaned attachment(s) deleted"
     assert stored("orphan-1") == ["phieu.pdf"]
 
-    later = timezone.now() + timedelta(hours=2)
+    # Two hours after the file was written, by the storage's own clock (the file system's, which
+    # the tests' travelling clock does not move).
+    written = default_storage.get_modified_time("notifications/orphan-1/phieu.pdf")
+    later = written + timedelta(hours=2)
     assert orphan_attachments_delete(now=later) == "1 orphaned attachment(s) deleted"
     assert stored("orphan-1") == []
     assert stored("kept-1") == ["phieu.pdf"]
