@@ -136,6 +136,8 @@ LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
+# Dates are day first in every language: dd/mm/yyyy (and ISO) typed, dd/mm/yyyy shown.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -194,8 +196,11 @@ MOTCUA_INDEX_766 = {
 }
 
 # The public address of this installation, without a trailing slash: printed slips carry a QR
-# code linking to its dossier lookup ({MOTCUA_PUBLIC_URL}/tra-cuu/?ma=<dossier code>).
-MOTCUA_PUBLIC_URL = env("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# code linking to its dossier lookup ({MOTCUA_PUBLIC_URL}/tra-cuu/?ma=<dossier code>), and
+# notices link to it. Unset: the development server's address on PORT (`make run PORT=…`).
+MOTCUA_PUBLIC_URL = (
+    env("MOTCUA_PUBLIC_URL", "") or f"http://127.0.0.1:{env('PORT', '') or '8000'}"
+).rstrip("/")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
@@ -327,6 +332,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "motcua.accounts.lockout.attempted_account"
 AXES_LOCKOUT_CALLABLE = "motcua.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no "AXES: BEGIN version" line on every manage.py command
 # Behind a reverse proxy, the client address is the last one the proxies add.
 MOTCUA_TRUSTED_PROXY_COUNT = _proxies = int(env("MOTCUA_TRUSTED_PROXY_COUNT", "0"))
 if _proxies:

@@ -33,9 +33,10 @@ grep -o 'public-sans/PublicSans-[A-Za-z]*\.woff2' "$OUT/css/motcua.css" | sort -
   while read -r font; do
     cp "$USWDS/dist/fonts/$font" "$OUT/fonts/$font"
   done
-# Only the USWDS icons the stylesheet refers to.
-grep -o 'img/usa-icons[a-z-]*/[A-Za-z0-9_-]*\.svg' "$OUT/css/motcua.css" | sort -u |
-  while read -r image; do
+# Only the USWDS images the stylesheet refers to: icons, and the checkbox ticks and other
+# images it names directly under img/ (a missing one is a 404 and an unticked-looking box).
+grep -o 'url("\{0,1\}\.\./img/[A-Za-z0-9_./-]*' "$OUT/css/motcua.css" | sed 's|^url("\{0,1\}\.\./||' |
+  sort -u | while read -r image; do
     mkdir -p "$OUT/$(dirname "$image")"
     cp "$USWDS/dist/$image" "$OUT/$image"
   done

@@ -17,7 +17,8 @@ Every indicator is one of three kinds (``Indicator.status``):
   synchronisation with DVCQG, petitions) — not computed, no points, and the reason says why.
 
 What is left of a group's maximum after its known indicators is shown as one ``rule_not_found``
-line: "not computed: rule not found", no points. Nothing is invented to fill a group.
+line: "not computed: the scoring rule has not been determined", no points. Nothing is invented
+to fill a group.
 
 Which dossiers count follows ``reporting.statistics``: a dossier belongs to its receiving
 agency; received = accepted in the period; resolved = result ready (``finished_at``) in the
@@ -62,13 +63,19 @@ GROUP_NAMES = {
     "satisfaction": _("Satisfaction"),
 }
 
-S27 = _("Decision 766/QĐ-TTg (2022), group maxima (domain-vn §1.6, S27)")
-S28 = _("Decision 766/QĐ-TTg (2022), satisfaction ratio (c) (domain-vn §1.6, S28)")
+# What officials read as each indicator's basis: plain words, no research notes (the sources
+# behind them are in domain-vn §1.6: S27, S28 and the Thanh Hóa system, code S2).
+S27 = _("Decision 766/QĐ-TTg (2022): the maximum points of each group")
+S28 = _("Decision 766/QĐ-TTg (2022): the satisfaction indicators")
 NO_PAYMENT_DATA = _(
     "no data: a dossier's fees record that they were paid, not how "
     "(no online payment in MotCua yet)"
 )
-THANH_HOA = _("the Thanh Hóa system's reading of Decision 766 (domain-vn §1.6, code S2)")
+THANH_HOA = _(
+    "Points and thresholds set in this system's configuration, as one provincial system applies "
+    "Decision 766/QĐ-TTg; not the official scores"
+)
+RULE_NOT_SET = _("not computed: the scoring rule has not been determined")
 
 
 @dataclass(frozen=True)
@@ -91,9 +98,9 @@ DEFINITIONS: tuple[Definition, ...] = (
         "procedures_published",
         "publicity",
         _("Procedures updated and published on time"),
-        _("How the decision measures it is not in our sources."),
+        _("How this indicator is scored has not been determined."),
         S27,
-        no_data=_("not computed: rule not found"),
+        no_data=RULE_NOT_SET,
         known_points=Decimal(4),
         missing=RULE_NOT_FOUND,
     ),
@@ -101,9 +108,12 @@ DEFINITIONS: tuple[Definition, ...] = (
         "dossiers_synced",
         "publicity",
         _("Share of dossiers synchronised to the national public service portal"),
-        _("Thanh Hóa gives 6 points × the share of dossiers synchronised to DVCQG."),
+        _("6 points × the share of dossiers synchronised to the national public service portal."),
         THANH_HOA,
-        no_data=_("no data: MotCua does not synchronise dossiers with DVCQG yet"),
+        no_data=_(
+            "no data: MotCua does not synchronise dossiers with the national public service "
+            "portal yet"
+        ),
         known_points=Decimal(6),
     ),
     Definition(
@@ -113,9 +123,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         _(
             "Resolved early or on time, withdrawn, or still in progress within the deadline at "
             "the period end, out of the dossiers resolved, withdrawn or in progress in the "
-            "period (paused dossiers are left out). Thanh Hóa divides by the dossiers received "
-            "in the period; dividing by the dossiers on hand keeps the share within 100 % when "
-            "dossiers carry over. The buckets are the statistics table's."
+            "period (paused dossiers are left out), so that the share stays within 100 % when "
+            "dossiers carry over from an earlier period. The buckets are the statistics table's."
         ),
         THANH_HOA,
     ),
@@ -150,7 +159,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         "payment_procedures",
         "online",
         _("Share of fee-charging procedures with online payments"),
-        _("Thanh Hóa: 2 points when the share reaches 50%, else 1.6."),
+        _("2 points when the share reaches 50%, else 1.6."),
         THANH_HOA,
         no_data=NO_PAYMENT_DATA,
         known_points=Decimal(2),
@@ -159,7 +168,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         "payable_on_national_portal",
         "online",
         _("Procedures payable on the national portal"),
-        _("Thanh Hóa gives a fixed 2 points."),
+        _("A fixed 2 points."),
         THANH_HOA,
         no_data=_("no data: MotCua is not connected to the national payment platform"),
         known_points=Decimal(2),
@@ -168,7 +177,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         "online_payment",
         "online",
         _("Share of fee-bearing dossiers paid online"),
-        _("Thanh Hóa: 6 points when the share reaches 30%, else 0.9."),
+        _("6 points when the share reaches 30%, else 0.9."),
         THANH_HOA,
         no_data=NO_PAYMENT_DATA,
         known_points=Decimal(6),
@@ -179,8 +188,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         _("Share of resolved dossiers with an electronic result"),
         _(
             "Dossiers resolved in the period with at least one result file, out of all resolved "
-            "in the period. Thanh Hóa also counts procedures that have no result document; the "
-            "catalogue does not say which those are, so they count as without."
+            "in the period. Procedures that issue no result document would count as having "
+            "one, but the catalogue does not say which those are, so they count as without."
         ),
         THANH_HOA,
     ),
@@ -198,7 +207,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         "reuse",
         "digitisation",
         _("Share of components re-used from digitised data"),
-        _("Thanh Hóa: 2 points when the share reaches 80%, else 1.6."),
+        _("2 points when the share reaches 80%, else 1.6."),
         THANH_HOA,
         no_data=_("no data: components do not record re-use from the data warehouse"),
         known_points=Decimal(2),
@@ -227,7 +236,8 @@ DEFINITIONS: tuple[Definition, ...] = (
             "Dossiers whose result was returned in the period, less those the applicant rated "
             "dissatisfied or very dissatisfied, out of all returned in the period (complaints "
             "about a dossier are not recorded, so only ratings count). Up to 6 points when the "
-            "targets of Resolution 76/NQ-CP are met; the target is not in our sources."
+            "targets of Resolution 76/NQ-CP are met; the target level has not been determined, "
+            "so no points are given."
         ),
         S28,
     ),
@@ -490,7 +500,11 @@ def _indicator(
     )
     share = indicator.share
     if rule.rule is None:
-        return replace(indicator, status=NO_POINTS, reason=_("no points: rule not found"))
+        return replace(
+            indicator,
+            status=NO_POINTS,
+            reason=_("no points: the scoring rule has not been determined"),
+        )
     if share is None:
         return replace(
             indicator, status=NO_POINTS, reason=_("no points: nothing to measure in this period")
@@ -522,10 +536,10 @@ def index_766(*, agency: Agency | None, start: date, end: date) -> Index766:
                     group=code,
                     name=_("The rest of the group"),
                     status=RULE_NOT_FOUND,
-                    how=_("Which indicators make up these points is not in our sources."),
+                    how=_("The indicators that make up these points have not been determined."),
                     source=S27,
                     max_points=rest,
-                    reason=_("not computed: rule not found"),
+                    reason=RULE_NOT_SET,
                 )
             )
         groups.append(Group(code, GROUP_NAMES[code], config.groups[code], tuple(indicators)))
