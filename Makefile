@@ -9,11 +9,11 @@ PORT ?= 8000
 export DEBUG ?= true
 export SECRET_KEY ?= dev-only-insecure-key
 
-.PHONY: setup run worker test check lint fmt typecheck importlint system-deps assets messages migrate demo demo-large bench bench-smoke bench-webhooks clean
+.PHONY: setup run worker test test-dates check lint fmt typecheck importlint system-deps assets messages migrate demo demo-large bench bench-smoke bench-webhooks clean
 
 setup: $(VENV)/.installed system-deps assets messages migrate
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt | system-deps
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
@@ -22,11 +22,15 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 # Debian packages: chromium (browser tests), gettext (translations), poppler-utils (PDF checks),
 # libmagic1 (upload sniffing), Pango, HarfBuzz and fontconfig (WeasyPrint's PDFs; the subset
 # library makes font subsetting faster), fonts covering Vietnamese (Liberation Serif is the
-# Times-metric face of the slips). Installed only when missing.
+# Times-metric face of the slips). Installed only when missing (root or sudo the first time),
+# and so are python3-venv (when $(PYTHON) cannot make a virtual environment), nodejs and npm
+# (when the commands are missing: a Node.js from elsewhere, e.g. NodeSource, is kept).
 SYSTEM_PACKAGES := chromium gettext poppler-utils libmagic1 libpango-1.0-0 libpangoft2-1.0-0 \
 	libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-liberation2 fonts-dejavu-core
 system-deps:
-	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done; \
+	  $(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || echo python3-venv; \
+	  command -v node >/dev/null || echo nodejs; command -v npm >/dev/null || echo npm); \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages: $$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -84,8 +88,13 @@ bench-webhooks: $(VENV)/.installed
 # stops with it.
 run: setup demo
 	$(BIN)/python manage.py collectstatic --noinput -v0 --ignore "scss"
-	$(BIN)/python manage.py worker & worker=$$!; \
+	export PORT=$(PORT); $(BIN)/python manage.py worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
+	printf '\nMotCua: open\n  %s\n  %s\n  %s\n  %s\n\n' \
+	  "http://127.0.0.1:$(PORT)/           the portal (citizens; demo user congdan)" \
+	  "http://127.0.0.1:$(PORT)/can-bo/    the back office (officials; see the demo users above)" \
+	  "http://127.0.0.1:$(PORT)/admin/     the administration (quantri)" \
+	  "http://127.0.0.1:$(PORT)/api/docs/  the API documentation"; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 worker: migrate
@@ -94,6 +103,16 @@ worker: migrate
 test: setup
 	$(BIN)/python manage.py collectstatic --noinput -v0 --ignore "scss"
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Tests never read the real clock: each starts at a known working day (conftest.py, TEST_NOW).
+# This runs the whole suite again with the clock on a Monday, a Saturday, a Tết day and
+# 31 December, to prove no test depends on the day it runs.
+TEST_DATES ?= 2026-03-09T08:15:00+07:00 2026-03-14T10:00:00+07:00 2026-02-17T09:00:00+07:00 2026-12-31T16:45:00+07:00
+test-dates: setup
+	$(BIN)/python manage.py collectstatic --noinput -v0 --ignore "scss"
+	for now in $(TEST_DATES); do \
+	  echo "== the suite at $$now"; MOTCUA_TEST_NOW=$$now $(BIN)/pytest -q $(PYTEST_ARGS) || exit 1; \
+	done
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -56,6 +56,8 @@ from .models import (
     DossierFee,
     StepRecord,
 )
+from .references import ALPHABET as REFERENCE_ALPHABET
+from .references import LENGTH as REFERENCE_LENGTH
 from .services import period_json
 
 S = DossierStatus
@@ -84,6 +86,9 @@ class Options:
     batch: int = 5000
     now: datetime | None = None
     citizen_dossiers: int = 25  # dossiers of the demo citizen ("congdan"), for "my dossiers"
+    days: int | None = None  # spread over this many days instead of `years`
+    agencies: tuple[str, ...] = ()  # receiving agencies by key (slug); empty: all that number
+    procedures: tuple[str, ...] = ()  # national codes; empty: every published procedure
 
 
 @dataclass
@@ -169,32 +174,57 @@ class Progress:
         self.stream.flush()
 
 
+# How online applicants ask for their result, drawn with these odds (counter first).
+ONLINE_DELIVERY = (ReturnMethod.COUNTER, ReturnMethod.COUNTER, ReturnMethod.POST)
+
+
 class Generator:
     def __init__(self, options: Options, *, progress: TextIO | None = None) -> None:
         self.o = options
         self.rng = random.Random(options.seed)  # noqa: S311 (reproducible fake data)
         self.now = options.now or timezone.now()
-        self.start = self.now - timedelta(days=365 * options.years)
+        self.start = self.now - timedelta(days=options.days or 365 * options.years)
         self.progress_stream = progress
         self.rows = 0
+
+    def _reference(self) -> str:
+        while True:
+            candidate = "".join(
+                self.rng.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH)
+            )
+            if candidate not in self.references:
+                self.references.add(candidate)
+                return candidate
 
     # --- set-up --------------------------------------------------------------------------------
 
     def _load(self) -> None:
-        self.agencies = list(
-            Agency.objects.exclude(identifier="").filter(
+        # Online submissions carry their short reference (dossiers.references), unique among
+        # those already in the database and those drawn in this run.
+        self.references = set(
+            Dossier.objects.exclude(reference=None).values_list("reference", flat=True)
+        )
+        agencies = Agency.objects.exclude(identifier="").filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=local(self.now).date())
+        )
+        if self.o.agencies:
+            agencies = agencies.filter(slug__in=self.o.agencies)
+        self.agencies = list(agencies)
+        if not self.agencies:
+            raise ValueError("No agency has an identifier code, so none can number dossiers.")
+        others = list(
+            Agency.objects.exclude(pk__in=[a.pk for a in self.agencies]).filter(
                 Q(valid_to__isnull=True) | Q(valid_to__gte=local(self.now).date())
             )
         )
-        if not self.agencies:
-            raise ValueError("No agency has an identifier code, so none can number dossiers.")
-        others = list(Agency.objects.exclude(pk__in=[a.pk for a in self.agencies]))
         self.transfer_targets = others or self.agencies
         procedures = (
             Procedure.objects.filter(status=PublicationStatus.PUBLISHED)
             .prefetch_related("channels__fees", "components")
             .order_by("pk")
         )
+        if self.o.procedures:
+            procedures = procedures.filter(national_code__in=self.o.procedures)
         self.procedures = [self._info(p) for p in procedures]
         self.procedures = [p for p in self.procedures if p.channels]
         if not self.procedures:
@@ -246,16 +276,20 @@ class Generator:
 
     @staticmethod
     def _path(process: Process) -> list[ProcessStep]:
-        """The steps a dossier walks through when every forward move takes the first target."""
+        """The steps a dossier walks through when every forward move takes the first target
+        at the home agency (an inter-agency step only when there is no other)."""
         step = engine.first_step(process)
         path = [step]
         while not engine.is_last(process, step) and len(path) < 20:
-            step = engine.forward_targets(process, step)[0]
+            targets = engine.forward_targets(process, step)
+            step = next((t for t in targets if not t.is_transfer), targets[0])
             path.append(step)
         return path
 
     def _officer(self, role: str) -> int | None:
-        membership = Membership.objects.filter(role=role).order_by("pk").first()
+        """An official with `role`, at one of the receiving agencies if any holds it."""
+        memberships = Membership.objects.filter(role=role).order_by("pk")
+        membership = memberships.filter(agency__in=self.agencies).first() or memberships.first()
         return membership.user_id if membership else None
 
     # --- the run ---------------------------------------------------------------------------------
@@ -350,6 +384,11 @@ class Generator:
             created_at=submitted_at,
             updated_at=submitted_at,
         )
+        if channel == Channel.ONLINE:
+            dossier.reference = self._reference()
+            dossier.result_delivery = rng.choice(ONLINE_DELIVERY)
+            if dossier.result_delivery == ReturnMethod.POST:
+                dossier.result_delivery_address = dossier.applicant_address
         p = _Pending(dossier, [], [], [], [], [])
         intake_actor = None if channel == Channel.ONLINE else self.reception
         p.events.append(

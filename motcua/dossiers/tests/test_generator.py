@@ -14,6 +14,7 @@ from motcua.deadlines.calendar import VN_TZ, judge
 from motcua.dossiers.constants import PAUSED_STATUSES, TERMINAL_STATUSES, DossierStatus
 from motcua.dossiers.generator import Options, generate
 from motcua.dossiers.models import Dossier, DossierCodeCounter, DossierComponent, StepRecord
+from motcua.dossiers.references import reference_is_well_formed
 from motcua.dossiers.services import dossier_code_next
 
 COUNT = 300
@@ -36,6 +37,16 @@ def test_counts_and_codes(generated):
     channels = Counter(Dossier.objects.values_list("channel", flat=True))
     assert channels["online"] > channels["direct"] > channels.get("post", 0)
     assert all(d.submitted_at <= NOW for d in Dossier.objects.all())
+
+
+def test_online_submissions_carry_a_reference_and_the_delivery_wanted(generated):
+    online = Dossier.objects.filter(channel="online")
+    references = list(online.values_list("reference", flat=True))
+    assert None not in references and len(set(references)) == len(references)
+    assert all(reference_is_well_formed(reference) for reference in references)
+    assert not Dossier.objects.exclude(channel="online").exclude(reference=None).exists()
+    assert set(online.values_list("result_delivery", flat=True)) <= {"counter", "post"}
+    assert not online.filter(result_delivery="post", result_delivery_address="").exists()
 
 
 def test_counters_continue_after_the_generated_codes(generated):

@@ -34,7 +34,7 @@ class Command(BaseCommand):
             raise CommandError("--count must be >= 0, --batch and --years >= 1.")
         if not Procedure.objects.exists():
             self.stdout.write("The catalogue is empty: loading the demo province first.")
-            call_command("load_demo", force=True, stdout=self.stdout)
+            call_command("load_demo", force=True, no_dossiers=True, stdout=self.stdout)
         count = options["count"]
         if options["top_up"]:
             count = max(count - Dossier.objects.count(), 0)

@@ -1,0 +1,213 @@
+"""The daily journeys on the demo exactly as `make run` leaves it (load_demo, nothing added by
+the test), in a real headless chromium, each person with their own demo account:
+
+- at a commune: the demo citizen applies online for birth registration at the ward of Hạ Long;
+  its reception officer sees every answer of the e-form and accepts it; the ward's civil-status
+  officer and its chairman take it to the result; the reception officer returns it;
+- at the public administration service centre: the reception officer receives a judicial record
+  certificate (a department's procedure) at the counter, and the Department of Justice's
+  specialist, head, leader and clerk take it to the result, which the counter returns.
+"""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from conftest import check_page
+from motcua.demo.seed import DEMO_PASSWORD
+from motcua.documents.tests import samples
+from motcua.dossiers.constants import DossierStatus
+from motcua.dossiers.models import Dossier
+
+pytestmark = pytest.mark.browser
+
+CHILD = "Nguyễn Minh Khang"
+MOTHER = "Trần Thị Hoa"
+RESULT_NUMBER = "15/2026/TP-KS"
+
+
+@pytest.fixture
+def demo(transactional_db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", force=True, stdout=StringIO())
+
+
+def press(page, name: str) -> None:
+    page.get_by_role("button", name=name, exact=True).click()
+    page.wait_for_load_state()
+
+
+def tick(scope, label: str) -> None:
+    """USWDS draws its own boxes: the label is what a person clicks."""
+    box = scope.get_by_label(label, exact=True)
+    if not box.is_checked():
+        scope.locator(f"label[for='{box.get_attribute('id')}']").click()
+    assert box.is_checked()
+
+
+def choose(page, legend: str, option: str) -> None:
+    group = page.locator("fieldset", has=page.locator("legend", has_text=legend)).first
+    group.locator("label").filter(has_text=option).first.click()
+
+
+def official_logs_in(page, base: str, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto(base + "/can-bo/")
+    page.wait_for_url("**/can-bo/dang-nhap/**")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/can-bo/ho-so/**")
+
+
+def do(page, act: str, button: str, fill: dict[str, str] | None = None) -> None:
+    """Open the act's form, fill it, confirm when asked, send it, check the success note."""
+    form = page.locator(f"#act-{act}")
+    if form.get_attribute("open") is None:
+        form.locator("summary").click()
+    for label, value in (fill or {}).items():
+        form.get_by_label(label).fill(value)
+    confirmation = "Tôi xác nhận: thao tác này không thể hoàn tác."
+    if form.get_by_label(confirmation).count():
+        tick(form, confirmation)
+    form.get_by_role("button", name=button).click()
+    page.wait_for_load_state()
+    assert f"Đã thực hiện “{button}”" in page.locator(".mc-messages").inner_text(), act
+
+
+def open_task(page, base: str, username: str, key: str) -> None:
+    """The official logs in and finds the dossier in "my tasks"."""
+    official_logs_in(page, base, username)
+    page.goto(base + "/can-bo/ho-so/?list=mine")
+    page.get_by_role("link", name=key).first.click()
+    page.wait_for_url(f"**/can-bo/ho-so/{key}/")
+
+
+def return_at_the_counter(page, recipient: str) -> None:
+    page.locator("#act-return_result > summary").click()
+    form = page.locator("#act-return_result")
+    tick(form, "Trực tiếp tại bộ phận một cửa")
+    recipient_box = form.get_by_label("Người nhận kết quả (tại quầy)")
+    if not recipient_box.input_value():
+        recipient_box.fill(recipient)
+    do(page, "return_result", "Trả kết quả")
+
+
+def test_birth_registration_online_at_a_commune(page, live_server, demo):
+    base = live_server.url
+
+    # The demo citizen logs in and applies online.
+    page.goto(base + "/tai-khoan/login/")
+    page.locator("#id_login").fill("congdan")
+    page.locator("#id_password").fill(DEMO_PASSWORD)
+    page.locator("main form.usa-form button[type=submit]").first.click()
+    page.wait_for_url(base + "/")
+    page.goto(base + "/nop-ho-so/1.001193/")
+    answers = {
+        "applicant_name": "Nguyễn Văn Bình",
+        "applicant_address": "Tổ 3, khu 5, phường Hạ Long, tỉnh Quảng Ninh",
+        "applicant_id_number": "022090001234",
+        "applicant_phone": "0912345678",
+        "child_name": CHILD,
+        "child_birth_date": "2026-03-02",
+        "child_ethnicity": "Kinh",
+        "child_nationality": "Việt Nam",
+        "child_birth_place": "Bệnh viện Đa khoa tỉnh Quảng Ninh",
+        "child_hometown": "Hạ Long, Quảng Ninh",
+        "mother_name": MOTHER,
+        "mother_birth_year": "1995",
+        "mother_ethnicity": "Kinh",
+        "mother_nationality": "Việt Nam",
+        "mother_residence": "Tổ 3, khu 5, phường Hạ Long, tỉnh Quảng Ninh",
+        "father_name": "Nguyễn Văn Bình",
+        "father_birth_year": "1992",
+        "father_ethnicity": "Kinh",
+        "father_nationality": "Việt Nam",
+        "father_residence": "Tổ 3, khu 5, phường Hạ Long, tỉnh Quảng Ninh",
+    }
+    for key, value in answers.items():
+        page.locator(f"#f-{key}").fill(value)
+    choose(page, "Quan hệ với người được khai sinh", "Cha")
+    choose(page, "Giới tính", "Nam")
+    options = page.locator("#agency option").all_inner_texts()
+    assert any("phường Hạ Long" in option for option in options), options
+    page.locator("#agency").select_option("qn-phuonghalong")
+    for slot in page.locator("input[type=file].mc-file").all():
+        slot.set_input_files(
+            files=[{"name": "giay-chung-sinh.pdf", "mimeType": "application/pdf",
+                    "buffer": samples.pdf()}]
+        )  # fmt: skip
+    page.locator("label[for='delivery-counter']").click()
+    page.locator("label[for='declaration']").click()
+    check_page(page, "demo-apply-birth")
+    press(page, "Nộp hồ sơ")
+    assert "/nop-ho-so/da-nop/" in page.url, page.locator("main").inner_text()[:1500]
+    dossier = Dossier.objects.get(applicant_user__username="congdan", form_data__child_name=CHILD)
+    assert dossier.reference and dossier.reference in page.locator("main").inner_text()
+    page.context.clear_cookies()
+
+    # The ward's reception officer finds it by its reference and sees every answer.
+    official_logs_in(page, base, "tiepnhanxa")
+    page.goto(f"{base}/can-bo/ho-so/{dossier.reference}/")
+    text = page.locator("main").inner_text()
+    for expected in (CHILD, "02/03/2026", MOTHER, "Bệnh viện Đa khoa tỉnh Quảng Ninh", "Nam"):
+        assert expected in text, expected
+    check_page(page, "demo-reception-answers", open_details=True)
+    do(page, "accept", "Tiếp nhận")
+    dossier.refresh_from_db()
+    code = dossier.code
+    assert dossier.status == DossierStatus.ACCEPTED and code.startswith("000.00.17.H49-")
+    do(page, "forward", "Chuyển bước xử lý tiếp theo")
+
+    # The civil-status officer and the chairman take it to the result.
+    open_task(page, base, "chuyenvienxa", code)
+    do(page, "forward", "Chuyển bước xử lý tiếp theo")
+    open_task(page, base, "lanhdaoxa", code)
+    do(page, "finish", "Hoàn thành xử lý", {"Số văn bản kết quả": RESULT_NUMBER})
+    assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.PROCESSED
+
+    # The reception officer hands the birth certificate over at the counter.
+    open_task(page, base, "tiepnhanxa", code)
+    return_at_the_counter(page, "Nguyễn Văn Bình")
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.RESULT_RETURNED
+    assert dossier.result_number == RESULT_NUMBER
+    check_page(page, "demo-commune-returned")
+
+
+def test_judicial_record_at_the_service_centre(page, live_server, demo):
+    base = live_server.url
+    applicant = "Hoàng Thị Thu Trang"
+
+    # The centre's reception officer receives it at the counter for the Department of Justice.
+    official_logs_in(page, base, "tiepnhan")
+    page.goto(base + "/can-bo/tiep-nhan/")
+    page.get_by_label("Thủ tục (tên hoặc mã)").fill("2.000488")
+    page.get_by_role("button", name="Tìm kiếm").click()
+    page.get_by_role("link", name="Cấp Phiếu lý lịch tư pháp").first.click()
+    page.get_by_label("Họ và tên người nộp").fill(applicant)
+    page.get_by_label("Số định danh cá nhân hoặc mã số thuế của người nộp").fill("022190004567")
+    page.get_by_label("Số điện thoại", exact=True).fill("0912 345 678")
+    for box in page.locator("table input.usa-checkbox__input").all():
+        if not box.is_checked():
+            page.locator(f"label[for='{box.get_attribute('id')}']").click()
+    page.get_by_role("button", name="Ghi nhận kết quả kiểm tra").click()
+    page.wait_for_url("**/can-bo/ho-so/000.00.86.H49-*/")
+    dossier = Dossier.objects.get(applicant_name=applicant)
+    code = dossier.code
+    do(page, "forward", "Chuyển bước xử lý tiếp theo")
+
+    # The department's specialist, head and leader forward it; the clerk finishes it.
+    for username in ("chuyenvien", "truongphong", "lanhdao"):
+        open_task(page, base, username, code)
+        do(page, "forward", "Chuyển bước xử lý tiếp theo")
+    open_task(page, base, "vanthu", code)
+    do(page, "finish", "Hoàn thành xử lý", {"Số văn bản kết quả": "LLTP-0042/2026"})
+
+    # Back at the centre's counter, the result is returned.
+    open_task(page, base, "tiepnhan", code)
+    return_at_the_counter(page, applicant)
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.RESULT_RETURNED
+    check_page(page, "demo-centre-returned")
