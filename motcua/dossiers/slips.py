@@ -28,6 +28,7 @@ from motcua.deadlines.calendar import local
 from motcua.documents.pdf import render_pdf
 from motcua.documents.qr import qr_svg
 
+from .answers import answers_in_brief
 from .constants import Act, ApplicantKind, DossierStatus
 from .models import JUDGEMENT_CHOICES, Apology, AppointmentChange, Dossier, StepRecord
 from .selectors import dossier_events
@@ -207,6 +208,9 @@ def slip_receipt(dossier: Dossier) -> dict[str, Any]:
     lookup_url = (
         f"{settings.MOTCUA_PUBLIC_URL.rstrip('/')}{LOOKUP_PATH}?ma={quote(dossier.code, safe='')}"
     )
+    components = list(dossier.components.all())
+    # What the applicant declared online (tờ khai), in the room the page leaves.
+    answers = answers_in_brief(dossier, limit=_receipt_answer_room(dossier, components))
     return {
         **_common("receipt", dossier, dossier.accepted_at),
         "components": [
@@ -216,7 +220,7 @@ def slip_receipt(dossier: Dossier) -> dict[str, Any]:
                 "originals": component.originals,
                 "copies": component.copies,
             }
-            for position, component in enumerate(dossier.components.all(), start=1)
+            for position, component in enumerate(components, start=1)
         ],
         "sets": "01",  # one dossier is one set (bộ) of papers
         "legal_time": legal_time_text(dossier.legal_time),
@@ -227,7 +231,35 @@ def slip_receipt(dossier: Dossier) -> dict[str, Any]:
         "submitter": dossier.representative_name or dossier.applicant_name,
         "lookup_url": lookup_url,
         "qr": qr_svg(lookup_url),
+        "answers": answers[0],
+        "answers_cut": answers[1],
     }
+
+
+# Mẫu 01 stays on one A4 page (12 pt). Measured on rendered receipts: the room (mm) a page
+# with an empty table and one-line texts leaves above its bottom margin, signatures included;
+# what a row of the table and each further line of text take; a line of the declaration
+# (11 pt) and, conservatively, how many characters it holds.
+RECEIPT_ROOM_MM = 83.0
+ROW_MM, LINE_MM = 7.0, 5.3
+ANSWER_LINE_MM, ANSWER_LINE_CHARS = 4.7, 105
+SAFETY_MM = 5.0
+
+
+def _lines(text: str, width: int) -> int:
+    return max(1, -(-len(text) // width))
+
+
+def _receipt_answer_room(dossier: Dossier, components: list[Any]) -> int:
+    """How many characters of the declaration fit on the receipt's page (0: none)."""
+    rows = [ROW_MM + LINE_MM * (_lines(c.name, 45) - 1) for c in components] or [ROW_MM]
+    room = RECEIPT_ROOM_MM - SAFETY_MM - sum(rows)
+    if dossier.representative_name:
+        room -= LINE_MM * _lines(f"{dossier.representative_name} {dossier.authorisation}", 55)
+    room -= LINE_MM * (_lines(f"Địa chỉ: {dossier.applicant_address}", 80) - 1)
+    room -= LINE_MM * (_lines(f"Nội dung yêu cầu giải quyết: {dossier.procedure.name}", 80) - 1)
+    lines = int(room // ANSWER_LINE_MM) - 1  # and one for the closing "…"
+    return max(0, lines * ANSWER_LINE_CHARS)
 
 
 def slip_supplement(dossier: Dossier) -> dict[str, Any]:
