@@ -38,6 +38,7 @@ from motcua.notifications.services import enqueue_email, enqueue_inbox, enqueue_
 
 from .constants import Act, ReturnMethod
 from .models import Apology, Dossier
+from .references import lookup_url
 from .selectors import dossier_events
 from .slips import Moment, SlipNotApplicable, render_slip, slip_filename
 
@@ -108,7 +109,7 @@ def notify_applicant(dossier: Dossier, event: AuditEvent) -> list[Message]:
                     user=route.user,
                     subject=rendered.subject,
                     body=rendered.body,
-                    link=f"/ho-so-cua-toi/{dossier.key}/",
+                    link=f"/ho-so-cua-toi/{dossier.display_key}/",
                 )
             )
     return queued
@@ -147,10 +148,11 @@ def render_slip_attachment(*, kind: str, dossier: int) -> bytes | None:
 
 def _links(dossier: Dossier) -> dict[str, str]:
     base = settings.MOTCUA_PUBLIC_URL
-    mine = f"{base}/ho-so-cua-toi/{dossier.key}/"
-    lookup = f"{base}/tra-cuu/?ma={dossier.code}" if dossier.code else ""
+    mine = f"{base}/ho-so-cua-toi/{dossier.display_key}/"  # the portal takes either key
+    lookup = lookup_url(dossier)
     # Without an account the applicant follows the dossier on the public lookup page (by its
-    # code: a dossier refused before acceptance has none, and then no link).
+    # code, or the reference of an online submission: a dossier refused at the counter or by
+    # post before acceptance has neither, and then no link).
     return {"link": mine if dossier.applicant_user_id else lookup, "lookup": lookup}
 
 
@@ -163,6 +165,7 @@ def _common(dossier: Dossier, event: AuditEvent) -> dict[str, Any]:
     return {
         "dossier": dossier,
         "code": dossier.code or "",
+        "reference": dossier.reference or "",
         "procedure": dossier.procedure.name,
         "agency": dossier.receiving_agency.name,
         "at": Moment.of(event.occurred_at),
@@ -244,8 +247,9 @@ LABELS = {
     "dossiers.apology": _("Apology and new appointment (form 04)"),
 }
 HELP = _(
-    "Variables: dossier (its fields, e.g. dossier.applicant_name, dossier.uid), code, "
-    "procedure, agency, at (the moment of the act: at.long, at.date), reason, link, lookup; "
+    "Variables: dossier (its fields, e.g. dossier.applicant_name, dossier.display_key: the "
+    "code, else the reference), code, reference (of an online submission), procedure, "
+    "agency, at (the moment of the act: at.long, at.date), reason, link, lookup; "
     "submitted: submitted; accepted: appointment; supplement: missing (a list); financial "
     "obligation: amount; result ready: result_number; resumed: appointment; returned: method, "
     "tracking_number; apology: apology.reason, apology.agency.name, previous, new."
@@ -257,6 +261,7 @@ _SAMPLE_AT = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 08:00 in Vietnam
 def _sample_dossier() -> Dossier:
     return Dossier(
         code="000.00.01.H49-260302-0001",
+        reference="K7MW2QXD",
         applicant_name="Nguyễn Văn An",
         applicant_email="an.nguyen@example.vn",
         applicant_phone="0912345678",

@@ -3,9 +3,10 @@
 - **The applicant's own dossiers** (`dossier_list_own`, `dossier_get_own`): only those whose
   `applicant_user` is the user. An official who also applies sees here only their own
   applications; every other dossier does not exist for the portal.
-- **The public lookup** (`dossier_lookup`): by the code printed on the receipt (Mẫu 01), only for
-  accepted dossiers: the procedure, the national status, the receiving agency, the appointment
-  and its timeliness. The applicant's name and the timeline need a second factor
+- **The public lookup** (`dossier_lookup`): by the code printed on the receipt (Mẫu 01) of an
+  accepted dossier, or by the short reference an online submission gets at once
+  (dossiers.references): the procedure, the national status, the receiving agency, the
+  appointment and its timeliness. The applicant's name and the timeline need a second factor
   (`second_factor_matches`): the phone number or ID number of the applicant or of their
   representative.
 - **The public timeline** (`public_timeline`): the facts the applicant is told, never the
@@ -25,12 +26,15 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from motcua.catalogue.constants import Channel
+from motcua.catalogue.selectors import procedure_legal_period
 from motcua.deadlines.calendar import WorkingCalendar, local
 from motcua.deadlines.constants import Judgement
 
 from .constants import PAUSED_STATUSES, Act, DossierStatus, ReturnMethod
 from .models import Dossier
+from .references import normalise_reference, reference_is_well_formed
 from .selectors import dossier_events
+from .services import period_json
 from .worklists import working_days_between
 
 S = DossierStatus
@@ -80,7 +84,20 @@ def _key_filter(key: str) -> Q:
     try:
         return Q(uid=uuid.UUID(key))
     except ValueError:
+        reference = normalise_reference(key)
+        if reference_is_well_formed(reference):
+            return Q(code=key) | Q(reference=reference)
         return Q(code=key)
+
+
+def legal_time_shown(dossier: Dossier) -> dict[str, Any] | None:
+    """The legal processing time to show: the one copied at acceptance; before acceptance (or
+    for a dossier refused at the desk) the catalogue's time for the procedure through the
+    dossier's channel, which acceptance will copy."""
+    if dossier.accepted_at is not None or dossier.legal_time:
+        return dossier.legal_time
+    period = procedure_legal_period(procedure=dossier.procedure, channel=dossier.channel)
+    return period_json(period)
 
 
 # --- the public lookup ------------------------------------------------------------------------
@@ -92,18 +109,20 @@ def normalise_code(value: str) -> str:
 
 
 def dossier_lookup(*, code: str) -> Dossier | None:
-    """The accepted dossier with this code (normalised), or None. Never by reference: the
-    reference of a dossier not yet accepted is known only to its applicant."""
+    """The accepted dossier with this code (normalised), or the dossier with this short
+    reference (an online submission, accepted or not), or None. Never by uid."""
+    dossiers = Dossier.objects.select_related("procedure", "receiving_agency")
+    reference = normalise_reference(code)
+    if reference_is_well_formed(reference):
+        found = dossiers.filter(reference=reference).first()
+        if found is not None:
+            return found
     typed = code.strip()
     code = normalise_code(code)
     if not code or len(code) > MAX_CODE_LENGTH or not _CODE_CHARS.match(code):
         return None
     # Exact matches (the unique index), in capitals as codes are given, or as typed.
-    return (
-        Dossier.objects.select_related("procedure", "receiving_agency")
-        .filter(code__in={code, typed}, accepted_at__isnull=False)
-        .first()
-    )
+    return dossiers.filter(code__in={code, typed}, accepted_at__isnull=False).first()
 
 
 def normalise_phone(value: str) -> str:

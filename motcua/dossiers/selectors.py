@@ -113,7 +113,8 @@ def dossier_list_visible(*, user: User) -> QuerySet[Dossier]:
 
 
 def dossier_get_visible(*, user: User, key: str) -> Dossier:
-    """One visible dossier by its code or its reference (uid); Dossier.DoesNotExist otherwise."""
+    """One visible dossier by its code, its short reference or its uid; Dossier.DoesNotExist
+    otherwise."""
     return dossier_list_visible(user=user).get(_key_filter(key))
 
 
@@ -123,7 +124,9 @@ def dossier_get_any(*, key: str) -> Dossier:
 
 
 def _key_filter(key: str) -> Q:
-    return Q(uid=key) if _looks_like_uuid(key) else Q(code=key)
+    """By uid, else by code or by the short reference of an online submission (the two never
+    look alike: codes carry dots and dashes, dossiers.references)."""
+    return Q(uid=key) if _looks_like_uuid(key) else Q(code=key) | Q(reference=key)
 
 
 def _looks_like_uuid(value: str) -> bool:

@@ -164,10 +164,13 @@ class RatingForm(forms.Form):
 
 class LookupForm(forms.Form):
     ma = forms.CharField(
-        label=_("Dossier code"),
+        label=_("Dossier code or reference"),
         max_length=MAX_CODE_LENGTH,
-        help_text=_("As printed on the receipt (form 01), e.g. 000.00.01.H49-260302-0001."),
-        error_messages={"required": _("Enter the dossier code.")},
+        help_text=_(
+            "The code on the receipt (form 01), e.g. 000.00.01.H49-260302-0001, or the "
+            "8-character reference given when you applied online."
+        ),
+        error_messages={"required": _("Enter the dossier code or reference.")},
         widget=forms.TextInput(
             attrs={"class": "usa-input", "autocomplete": "off", "spellcheck": "false"}
         ),

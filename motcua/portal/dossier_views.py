@@ -25,6 +25,7 @@ from motcua.core.text import fold
 from motcua.deadlines.calendar import WorkingCalendar
 from motcua.deadlines.selectors import calendar_for
 from motcua.documents.downloads import private_file_response
+from motcua.dossiers.answers import dossier_answers
 from motcua.dossiers.constants import NATIONAL_STATUS_CODE, Act, DossierStatus, FilePurpose
 from motcua.dossiers.files import COMPONENT_KINDS
 from motcua.dossiers.models import Dossier, DossierFile, Rating
@@ -34,6 +35,7 @@ from motcua.dossiers.public import (
     dossier_list_own,
     dossier_timeliness,
     latest_supplement_request,
+    legal_time_shown,
     public_status,
     public_timeline,
 )
@@ -50,6 +52,7 @@ from motcua.dossiers.slips import (
 )
 from motcua.dossiers.states import allowed_acts
 from motcua.dossiers.supplements import ANSWERABLE, dossier_supplement_answer
+from motcua.eforms.selectors import drafts_of
 
 from .auth import citizen_login_required
 from .dossier_forms import RatingForm, SupplementForm, WithdrawForm, kinds_text
@@ -105,7 +108,8 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
         }
         for dossier in page.object_list
     ]
-    return _private(render(request, "portal/dossiers/list.html", {"rows": rows, "page": page}))
+    context = {"rows": rows, "page": page, "drafts": list(drafts_of(user=request.user))}
+    return _private(render(request, "portal/dossiers/list.html", context))
 
 
 def _visible_files(dossier: Dossier, user: Any) -> list[DossierFile]:
@@ -135,7 +139,7 @@ def _detail_context(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
         "status": public_status(dossier.status),
         "national_status": NATIONAL_STATUS_CODE[DossierStatus(dossier.status)],
         "timeliness": dossier_timeliness(dossier, calendar=calendar, now=now),
-        "legal_time": legal_time_text(dossier.legal_time),
+        "legal_time": legal_time_text(legal_time_shown(dossier)),
         "components": components,
         "results": [f for f in files if f.purpose == FilePurpose.RESULT],
         "fees": list(dossier.fees.all()),
@@ -148,6 +152,7 @@ def _detail_context(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
         "may_rate": may_rate(dossier, request.user),
         "rating": rating,
         "rating_answers": _rating_answers(rating),
+        "answers": dossier_answers(dossier),
     }
 
 

@@ -2,7 +2,9 @@
 kiosks of the service centres; the QR code on the receipt (Mẫu 01) opens /tra-cuu/?ma=<code>.
 
 - GET ?ma=<code> shows what anyone holding the receipt may know: the procedure, the national
-  status, the receiving agency, the appointment and whether it is on time.
+  status, the receiving agency, the appointment and whether it is on time. The short reference
+  of an online submission (dossiers.references) works exactly like a code, before and after
+  acceptance.
 - POST with the code and the phone number or ID number of the applicant (or representative)
   also shows the applicant's name and the dossier's public history. The second factor is never
   put in the address (it would stay in histories and logs).
@@ -37,6 +39,7 @@ from motcua.dossiers.public import (
     public_timeline,
     second_factor_matches,
 )
+from motcua.dossiers.references import normalise_reference, reference_is_well_formed
 
 from .dossier_forms import DetailsForm, LookupForm
 
@@ -62,8 +65,16 @@ def failure_limit() -> RateLimit:
 def _not_found() -> str:
     return _(
         "No dossier matches what you entered. Check the dossier code on your receipt "
-        "(form 01) and, if you gave it, the phone number or ID number."
+        "(form 01) or the reference given when you applied online and, if you gave it, the "
+        "phone number or ID number."
     )
+
+
+def _key(value: str) -> str:
+    """The code or reference as typed, in the form it is stored (also the key that failed
+    second factors are counted by)."""
+    reference = normalise_reference(value)
+    return reference if reference_is_well_formed(reference) else normalise_code(value)
 
 
 def _render(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -108,17 +119,17 @@ def lookup(request: HttpRequest) -> HttpResponse:
         return _too_many(request, verdict, form)
     if not form.is_valid():
         return _render(request, {"form": form}, status=400)
-    code = normalise_code(form.cleaned_data["ma"])
+    code = _key(form.cleaned_data["ma"])
     dossier = dossier_lookup(code=code)
     if dossier is None:
         return _render(request, {"form": form, "message": _not_found()})
-    details_form = DetailsForm(initial={"ma": dossier.code})
+    details_form = DetailsForm(initial={"ma": code})
     return _render(request, {"form": form, "details_form": details_form, **_facts(dossier)})
 
 
 def _details(request: HttpRequest) -> HttpResponse:
     details_form = DetailsForm(request.POST)
-    code = normalise_code(str(request.POST.get("ma", "")))
+    code = _key(str(request.POST.get("ma", "")))
     form = LookupForm(initial={"ma": code})
     verdict = lookup_limit().hit(client_ip(request))
     if not verdict.allowed:

@@ -269,12 +269,17 @@ def test_the_online_submission_receipt(province, django_capture_on_commit_callba
             applicant=province.applicant(email=EMAIL),
             actor=citizen,
         )
+        dossier.reference = "K7MW2QXD"  # as dossiers.online gives it
+        dossier.save(update_fields=["reference"])
         enqueue_submission_receipt(dossier)
     [message] = mail.outbox
-    assert message.subject == f"Hồ sơ của bạn đã được gửi: {province.procedure.name}"
-    assert str(dossier.uid) in message.body and f"/ho-so-cua-toi/{dossier.uid}/" in message.body
+    assert message.subject == f"Hồ sơ K7MW2QXD đã được gửi: {province.procedure.name}"
+    assert "/ho-so-cua-toi/K7MW2QXD/" in message.body
+    assert "Mã tra cứu hồ sơ: K7MW2QXD" in message.body and "/tra-cuu/?ma=K7MW2QXD" in message.body
     event = last_event(dossier)
     assert {c for c, _r, _k in sent_for(event)} == {"email", "sms", "inbox"}
+    sms = Message.objects.get(idempotency_key=f"notice-{event.pk}-sms")
+    assert "K7MW2QXD" in sms.body and str(dossier.uid) not in sms.body
 
 
 def test_a_register_by_post_sends_no_receipt(province):

@@ -60,6 +60,8 @@ def post(client, province, version=None, files=None, **extra):
     data = {
         **ANSWERS,
         "agency": province.commune.slug,
+        "delivery": "counter",
+        "declaration": "1",
         "draft_version": version if version is not None else (draft.version if draft else 0),
         **extra,
     }
@@ -158,9 +160,10 @@ def test_submitting_creates_the_dossier_and_sends_a_receipt(
     actions = list(dossier_events(dossier=dossier).values_list("action", flat=True))
     assert "dossier.register" in actions and "dossier.file_added" in actions
     [receipt] = mail.outbox
-    assert receipt.to == ["an.nguyen@example.vn"] and str(dossier.uid) in receipt.body
+    assert receipt.to == ["an.nguyen@example.vn"] and dossier.reference in receipt.body
+    assert dossier.reference in receipt.subject and str(dossier.uid) not in receipt.subject
     page = citizen.get(response["Location"])
-    assert page.status_code == 200 and str(dossier.uid) in page.content.decode()
+    assert page.status_code == 200 and dossier.reference in page.content.decode()
 
 
 def test_a_failure_midway_leaves_no_dossier_and_keeps_the_draft(

@@ -111,8 +111,29 @@ def test_register_apply_save_resume_and_submit(page, browser, live_server, provi
     phone.goto(base + "/nop-ho-so/1.004227/")
     assert phone.locator("#f-members-1-member_name").input_value() == "Lê Văn Cường"
     assert "don-dang-ky.pdf" in phone.locator(".mc-eform-uploads").inner_text()
+    # Submitting with a required answer emptied, a file that is not what it claims, no choice of
+    # delivery and no declaration: every error at once, in a summary that has the focus.
+    phone.locator("#f-applicant_address").fill("")
+    phone.locator(f"#component-{component.pk}").set_input_files(
+        files=[{"name": "gia-mao.pdf", "mimeType": "application/pdf",
+                "buffer": b"<html><script>alert(1)</script></html>"}]
+    )  # fmt: skip
+    press(phone, "Nộp hồ sơ")
+    summary = phone.locator("#error-summary")
+    assert phone.evaluate("document.activeElement.id") == "error-summary"
+    errors = summary.inner_text()
+    for expected in ("Nơi cư trú", "gia-mao.pdf", "nhận kết quả", "cam đoan"):
+        assert expected in errors, errors
+    check_page(phone, "apply-errors")
+    summary.get_by_role("link", name="Hãy chọn hình thức nhận kết quả.").click()
+    assert phone.evaluate("document.activeElement.id") == "delivery-counter"
+    phone.locator("#f-applicant_address").fill("Tổ 3, khu 5, phường Hạ Long")
+    phone.locator("label[for=delivery-post]").click()
+    phone.locator("#delivery-address").fill("Số 7 phố Lê Lợi, phường Hạ Long")
+    phone.locator("label[for=declaration]").click()
     press(phone, "Nộp hồ sơ")
     assert "/nop-ho-so/da-nop/" in phone.url, phone.locator("main").inner_text()[:1500]
+    check_page(phone, "apply-submitted")
     assert "Hồ sơ của Ông/Bà đã được nộp" in phone.locator("main").inner_text()
     other.close()
 
@@ -123,8 +144,12 @@ def test_register_apply_save_resume_and_submit(page, browser, live_server, provi
         "Lê Văn Cường",
     ]
     assert dossier.files.get().original_name == "don-dang-ky.pdf"
+    assert (dossier.result_delivery, dossier.result_delivery_address) == (
+        "post",
+        "Số 7 phố Lê Lợi, phường Hạ Long",
+    )
     assert mail.outbox[-1].to == [SIGNUP["email"]]
-    assert str(dossier.uid) in mail.outbox[-1].body
+    assert dossier.reference in mail.outbox[-1].body
 
 
 def log_in_citizen(page, base: str, province) -> None:

@@ -208,7 +208,7 @@ def test_lookups_are_limited_per_address_then_allowed_after_the_window(
         assert client.get(URL, {"ma": dossier.code}).status_code == 200
     refused = client.get(URL, {"ma": dossier.code})
     assert refused.status_code == 429
-    assert "Bạn đã tra cứu quá nhiều lần" in text(refused)
+    assert "Ông/Bà đã tra cứu quá nhiều lần" in text(refused)
     assert 0 < int(refused["Retry-After"]) <= 600
     assert dossier.procedure.name not in text(refused)
     # Another address is not affected; this one is again after the window.
