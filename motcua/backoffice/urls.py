@@ -5,9 +5,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import (
+    assignment_views,
     dashboard_views,
     dossier_views,
     file_views,
+    inbox_views,
     index_views,
     reception,
     register_views,
@@ -25,6 +27,16 @@ urlpatterns = [
     path("ho-so/chuyen-tiep/", worklists.bulk_forward, name="bulk-forward"),
     path("ho-so/<str:key>/", dossier_views.dossier_detail, name="dossier"),
     path("ho-so/<str:key>/thao-tac/", dossier_views.dossier_act_view, name="dossier-act"),
+    path(
+        "ho-so/<str:key>/phan-cong/",
+        assignment_views.dossier_assign_view,
+        name="dossier-assign",
+    ),
+    path(
+        "ho-so/<str:key>/to-khai/",
+        dossier_views.dossier_answer_correct_view,
+        name="dossier-answer-correct",
+    ),
     path("ho-so/<str:key>/phieu/<str:kind>.pdf", slip_views.slip_download, name="slip"),
     path("ho-so/<str:key>/tep/", file_views.dossier_file_upload, name="dossier-file-upload"),
     path(
@@ -32,6 +44,9 @@ urlpatterns = [
         file_views.dossier_file_download,
         name="dossier-file",
     ),
+    path("hop-thu/", inbox_views.inbox, name="inbox"),
+    path("hop-thu/<int:pk>/", inbox_views.inbox_item, name="inbox-item"),
+    path("hop-thu/da-doc-het/", inbox_views.inbox_read_all, name="inbox-read-all"),
     path("so-theo-doi/", register_views.register_page, name="register"),
     path(
         "so-theo-doi/tai-ve.pdf",

@@ -77,6 +77,13 @@ class Row:
     overdue: bool
     days_left: int | None
     forwardable: bool
+    assignee: Any = None  # the official the current step is assigned to (dossiers.assignment)
+
+    @property
+    def assignee_name(self) -> str:
+        if self.assignee is None:
+            return ""
+        return str(self.assignee.full_name or self.assignee.get_username())
 
     @property
     def days_late(self) -> int:
@@ -110,12 +117,14 @@ def worklist(request: HttpRequest) -> HttpResponse:
     )
     on_page = list(page.object_list)
     forwardable = worklists.forwardable(on_page) if name == lists.MINE else set()
+    assignees = worklists.assignees(on_page)
     rows = [
         Row(
             dossier=dossier,
             overdue=worklists.is_overdue(dossier),
             days_left=worklists.working_days_left(dossier),
             forwardable=dossier.pk in forwardable,
+            assignee=assignees.get(dossier.pk),
         )
         for dossier in on_page
     ]

@@ -28,7 +28,7 @@ class AppointmentInline(ReadOnlyInline):
 
 class StepInline(ReadOnlyInline):
     model = StepRecord
-    fields = ["step", "agency", "role", "started_at", "due_at", "ended_at", "judgement"]
+    fields = ["step", "agency", "role", "assignee", "started_at", "due_at", "ended_at", "judgement"]
 
 
 @admin.register(Dossier)

@@ -15,3 +15,7 @@ class DossiersConfig(AppConfig):
         from . import reminders
 
         reminders.register()
+        # The officials' notice of an assignment (phân công).
+        from . import assignment
+
+        assignment.register()

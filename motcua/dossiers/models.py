@@ -74,6 +74,11 @@ class Dossier(models.Model):
 
     uid = models.UUIDField(_("reference"), default=uuid.uuid4, unique=True, editable=False)
     code = models.CharField(_("dossier code"), max_length=60, unique=True, null=True, blank=True)
+    # An online submission's short reference until (and after) it gets its code; see
+    # dossiers.references. Unique, so indexed.
+    reference = models.CharField(
+        _("submission reference"), max_length=12, unique=True, null=True, blank=True
+    )
     procedure = models.ForeignKey(
         Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="dossiers"
     )
@@ -192,6 +197,16 @@ class Dossier(models.Model):
         ),
     )
     post_tracking_number = models.CharField(_("postal tracking number"), max_length=50, blank=True)
+    result_delivery = models.CharField(
+        _("result wanted"),
+        max_length=10,
+        choices=ReturnMethod.choices,
+        blank=True,
+        help_text=_("How the applicant asked to receive the result."),
+    )
+    result_delivery_address = models.CharField(
+        _("address for the result by post"), max_length=500, blank=True
+    )
     form_data = models.JSONField(
         _("e-form answers"),
         null=True,
@@ -243,6 +258,11 @@ class Dossier(models.Model):
     def key(self) -> str:
         """How the interfaces address it: its code, or its reference before it has one."""
         return self.code or str(self.uid)
+
+    @property
+    def display_key(self) -> str:
+        """How texts name it: its code, else its short reference, else its uid."""
+        return self.code or self.reference or str(self.uid)
 
     @property
     def appointment_at(self) -> datetime | None:
@@ -463,12 +483,39 @@ class StepRecord(models.Model):
     judgement = models.CharField(
         _("timeliness"), max_length=10, choices=JUDGEMENT_CHOICES, blank=True
     )
+    # The named official the step is assigned to (phân công, dossiers.assignment); empty:
+    # whoever holds the step's role in its agency may take it.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("step record")
         verbose_name_plural = _("step records")
         ordering = ["dossier", "started_at", "id"]
-        indexes = [models.Index(fields=["agency", "ended_at"])]
+        indexes = [
+            models.Index(fields=["agency", "ended_at"]),
+            # "My tasks": the open steps assigned to one official.
+            models.Index(
+                fields=["assignee"],
+                condition=Q(ended_at__isnull=True),
+                name="step_record_open_assignee_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["dossier"],

@@ -14,8 +14,9 @@ they have one) and to their portal inbox, worded by the notice templates
   30/4, 1/5, 2/9, Giỗ Tổ… per `motcua.deadlines`; a swapped working Saturday gets one).
   Key `digest-<user id>-<date>`.
 - **Alert** (`dossiers.step_overdue`), every `MOTCUA_OVERDUE_ALERT_MINUTES` (5): when the open
-  step record of a running dossier is past its due time, to every holder of the step (its role
-  in its agency). Once per step record and holder: key `step-overdue-<record id>-<user id>`.
+  step record of a running dossier is past its due time, to the official the step is assigned
+  to (`dossiers.assignment`), else to every holder of the step (its role in its agency). Once
+  per step record and holder: key `step-overdue-<record id>-<user id>`.
 - **Escalation** (`dossiers.overdue_escalation`), with the alert's job: to the leaders of the
   agency holding a running dossier once it is overdue by more than
   `MOTCUA_ESCALATION_WORKING_DAYS` (1) working days — counted by date: the working days after
@@ -120,7 +121,9 @@ def due_soon_end(calendar: WorkingCalendar, today: date) -> datetime:
 def waiting_for(user: User) -> QuerySet[Dossier]:
     """The running dossiers with an appointment that wait for `user` (the list "mine")."""
     return Dossier.objects.filter(
-        my_tasks_q(memberships_of(user)), status__in=RUNNING_STATUSES, due_at__isnull=False
+        my_tasks_q(memberships_of(user), user_id=user.pk),
+        status__in=RUNNING_STATUSES,
+        due_at__isnull=False,
     ).select_related("procedure", "current_step")
 
 
@@ -187,7 +190,7 @@ def overdue_step_records(*, now: datetime) -> QuerySet[StepRecord]:
             dossier__status__in=RUNNING_STATUSES,
             dossier__paused_at__isnull=True,
         )
-        .select_related("dossier__procedure", "step", "agency")
+        .select_related("dossier__procedure", "step", "agency", "assignee")
         .order_by("due_at", "pk")
     )
 
@@ -210,7 +213,7 @@ def alert_overdue_steps(*, now: datetime) -> dict[str, int]:
     candidates = [
         (user, f"step-overdue-{record.pk}-{user.pk}", record)
         for record in overdue_step_records(now=now)
-        for user in holders_of(record.agency_id, record.role)
+        for user in _step_holders(record, holders_of)
     ]
     sent = 0
     for user, key, record in _not_yet_told(candidates):
@@ -226,6 +229,14 @@ def alert_overdue_steps(*, now: datetime) -> dict[str, int]:
         link = _dossier_path(record.dossier, language)
         sent += _send(event=ALERT_EVENT, key=key, user=user, context=context, link=link)
     return {"alerts": sent}
+
+
+def _step_holders(record: StepRecord, holders_of: "Holders") -> list[User]:
+    """Whom the overdue step is told to: the official it is assigned to (dossiers.assignment),
+    else every holder of its role in its agency."""
+    if record.assignee is not None and record.assignee.is_active:
+        return [record.assignee]
+    return holders_of(record.agency_id, record.role)
 
 
 # --- the escalation ---------------------------------------------------------------------------

@@ -6,7 +6,8 @@ the visibility rule allows.
 
 - **mine** — the dossiers whose current step's role the user holds in the step's agency (the
   services keep `current_agency` equal to the current step's agency), while the step can be
-  acted on (accepted, in processing, with the other agency); plus, for reception officers,
+  acted on (accepted, in processing, with the other agency), except a step assigned to another
+  official (`dossiers.assignment`: it is theirs); plus, for reception officers,
   online and postal dossiers waiting for acceptance, accepted dossiers without an internal
   process waiting to be handed over and processed dossiers waiting for the result to be
   returned; plus, for specialists, department heads and
@@ -33,17 +34,17 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from motcua.accounts.models import Membership
+from motcua.accounts.models import Membership, User
 from motcua.catalogue.models import Procedure
 from motcua.core.text import fold, nfc
 from motcua.deadlines.calendar import VN_TZ, WorkingCalendar, local
 from motcua.workflow import engine
 
 from .constants import PAUSED_STATUSES, Act, DossierStatus
-from .models import Dossier
+from .models import Dossier, StepRecord
 from .selectors import dossier_filter, dossier_list_visible, dossier_overdue_q
 from .states import PROCESSORS, RECEPTION, allowed_acts
 
@@ -123,8 +124,20 @@ def memberships_of(user: Any) -> list[tuple[int, str]]:
     return list(Membership.objects.filter(user=user).values_list("agency_id", "role"))
 
 
-def my_tasks_q(memberships: Iterable[tuple[int, str]]) -> Q:
-    """The dossiers waiting for the holder of these memberships (see the module doc)."""
+def assigned_to_other_q(user_id: int) -> Q:
+    """The dossier's current step is assigned to an official other than `user_id`."""
+    return Q(
+        Exists(
+            StepRecord.objects.filter(
+                dossier_id=OuterRef("pk"), ended_at__isnull=True, assignee__isnull=False
+            ).exclude(assignee_id=user_id)
+        )
+    )
+
+
+def my_tasks_q(memberships: Iterable[tuple[int, str]], *, user_id: int | None = None) -> Q:
+    """The dossiers waiting for the holder of these memberships (see the module doc); with
+    `user_id`, without the steps assigned to someone else."""
     roles_at: dict[int, set[str]] = {}
     for agency_id, role in memberships:
         roles_at.setdefault(agency_id, set()).add(role)
@@ -145,6 +158,8 @@ def my_tasks_q(memberships: Iterable[tuple[int, str]]) -> Q:
             condition |= Q(
                 current_agency_id=agency_id, status=S.IN_PROCESSING, current_step__isnull=True
             )
+    if user_id is not None:
+        condition &= ~assigned_to_other_q(user_id)
     return condition
 
 
@@ -152,10 +167,12 @@ def _running(**due: Any) -> Q:
     return Q(status__in=RUNNING_STATUSES, due_at__isnull=False, **due)
 
 
-def worklist_conditions(*, memberships: Sequence[tuple[int, str]], window: Window) -> dict[str, Q]:
+def worklist_conditions(
+    *, memberships: Sequence[tuple[int, str]], window: Window, user_id: int | None = None
+) -> dict[str, Q]:
     """Each list's condition over the visible dossiers."""
     return {
-        MINE: my_tasks_q(memberships),
+        MINE: my_tasks_q(memberships, user_id=user_id),
         AGENCY: Q(),
         DUE_TODAY: _running(due_at__gte=window.today_start, due_at__lt=window.tomorrow_start),
         DUE_SOON: _running(due_at__gte=window.tomorrow_start, due_at__lt=window.soon_end),
@@ -233,7 +250,11 @@ class Worklists:
         self.window = worklist_window(calendar=calendar, now=now)
         self.memberships = memberships_of(user)
         self.visible = worklist_filter(dossier_list_visible(user=user), self.criteria)
-        self.conditions = worklist_conditions(memberships=self.memberships, window=self.window)
+        self.conditions = worklist_conditions(
+            memberships=self.memberships,
+            window=self.window,
+            user_id=user.pk if getattr(user, "is_authenticated", False) else None,
+        )
 
     def counts(self) -> dict[str, int]:
         """How many dossiers each list holds, in one query."""
@@ -249,6 +270,22 @@ class Worklists:
         return dossiers.select_related(
             "procedure", "current_agency", "current_step", "process"
         ).order_by(*ORDERINGS[name])
+
+    def assignees(self, dossiers: Iterable[Dossier]) -> dict[int, User]:
+        """The official each dossier's current step is assigned to (dossier id → user), for
+        the rows of one page: one query on the open step records (none without steps)."""
+        dossiers = [dossier for dossier in dossiers if dossier.current_step_id is not None]
+        if not dossiers:
+            return {}
+        return {
+            record.dossier_id: record.assignee
+            for record in StepRecord.objects.filter(
+                dossier_id__in=[dossier.pk for dossier in dossiers],
+                ended_at__isnull=True,
+                assignee__isnull=False,
+            ).select_related("assignee")
+            if record.assignee is not None
+        }
 
     def is_overdue(self, dossier: Dossier) -> bool:
         return bool(
