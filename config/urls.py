@@ -1,14 +1,13 @@
 """URL wiring: portal at /, back office at /can-bo/, accounts at /tai-khoan/, admin at /admin/,
 API at /api/."""
 
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
-from django.views.static import serve
 
 from motcua.accounts.views import admin_login
+from motcua.catalogue.views import form_template_download
 
 # The admin logs in through allauth too, so its password-only form cannot skip MFA.
 admin.site.login = admin_login  # type: ignore[method-assign]
@@ -23,12 +22,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("motcua.api.urls")),
-    path(
-        "media/forms/<path:path>",
-        serve,
-        {"document_root": settings.MEDIA_ROOT / "forms"},
-        name="form-template-file",
-    ),
+    path("media/forms/<path:path>", form_template_download, name="form-template-file"),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),

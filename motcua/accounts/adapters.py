@@ -23,7 +23,7 @@ from motcua.core import audit
 from motcua.core.text import nfc
 
 from .forms import PhoneField
-from .models import User
+from .models import ACCOUNT_FIELDS, User
 from .phones import phone_normalise
 from .selectors import user_citizen_id_taken, user_get_by_phone, user_is_official
 
@@ -74,9 +74,17 @@ class AccountAdapter(DefaultAccountAdapter):
         data = form.cleaned_data
         user.full_name = data.get("full_name") or user.full_name
         user.citizen_id = data.get("citizen_id") or user.citizen_id
+        if data.get("account_kind"):
+            for name in ACCOUNT_FIELDS:
+                setattr(user, name, data.get(name) or "")
         saved = super().save_user(request, user, form, commit=commit)
         if commit:
-            audit.record(action="accounts.user_registered", actor=None, subject=saved)
+            audit.record(
+                action="accounts.user_registered",
+                actor=None,
+                subject=saved,
+                data={"account_kind": user.account_kind},
+            )
         return saved
 
     # Phone numbers: User.phone, national form; not verified (no SMS gateway yet).

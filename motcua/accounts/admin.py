@@ -12,7 +12,7 @@ from motcua.core import audit
 from motcua.core.admin import AuditedAdminMixin
 
 from . import services
-from .models import Agency, Membership, User
+from .models import ACCOUNT_FIELDS, Agency, Membership, User
 
 
 def _save_membership(request: HttpRequest, membership: Membership) -> None:
@@ -57,11 +57,20 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     list_display = ["username", "full_name", "email", "phone", "is_staff", "is_active"]
-    search_fields = ["username", "full_name", "email", "phone", "citizen_id"]
+    search_fields = [
+        "username",
+        "full_name",
+        "email",
+        "phone",
+        "citizen_id",
+        "organisation_name",
+        "tax_code",
+    ]
     inlines = [MembershipInline]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("full_name", "email", "phone", "citizen_id")}),
+        (_("Whom the account applies for"), {"fields": ACCOUNT_FIELDS}),
         (
             _("Permissions"),
             {

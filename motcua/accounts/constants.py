@@ -29,3 +29,12 @@ class Level(models.TextChoices):
     PROVINCE = "province", _("Province")
     DISTRICT = "district", _("District")
     COMMUNE = "commune", _("Commune")
+
+
+class AccountKind(models.TextChoices):
+    """Whom a portal account applies for. The values are those of dossiers.ApplicantKind, so a
+    dossier's applicant type is the account's kind."""
+
+    PERSON = "citizen", _("A person (for myself)")
+    ENTERPRISE = "enterprise", _("An enterprise or business")
+    ORGANISATION = "organisation", _("Another organisation")

@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.core.text import nfc
 
-from .models import citizen_id_validator
+from .constants import AccountKind
+from .identifiers import tax_code_normalise
+from .models import ACCOUNT_FIELDS, citizen_id_validator
 from .phones import phone_normalise
 from .selectors import user_citizen_id_taken, user_phone_taken
 
@@ -51,7 +53,60 @@ class LoginForm(allauth_forms.LoginForm):
         self.fields["password"].label = _("Password")
 
 
-class CitizenSignupForm(allauth_forms.SignupForm):
+class AccountKindForm(forms.Form):
+    """Whom the account applies for: the person, or an organisation or business they act for
+    (its name, tax code, head office and the basis on which the person acts for it)."""
+
+    account_kind = forms.ChoiceField(
+        label=_("You register"),
+        choices=AccountKind.choices,
+        initial=AccountKind.PERSON,
+        required=False,  # a form without the choice (an older page) registers a person
+        widget=forms.RadioSelect,
+    )
+    organisation_name = forms.CharField(
+        label=_("Name of the organisation or business"), max_length=255, required=False
+    )
+    tax_code = forms.CharField(
+        label=_("Tax code"),
+        help_text=_("10 digits, or 13 digits written 0123456789-001 for a branch."),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    organisation_address = forms.CharField(
+        label=_("Head office address"), max_length=500, required=False
+    )
+    representative_title = forms.CharField(
+        label=_("You act for it as"),
+        help_text=_(
+            "Your position (director, legal representative) or your letter of authorisation "
+            "(number and date)."
+        ),
+        max_length=255,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Required for an organisation (see organisation_clean): not marked "optional".
+        for name in ("organisation_name", "tax_code", "representative_title"):
+            self.fields[name].required_when_organisation = True  # type: ignore[attr-defined]
+
+    def clean_account_kind(self) -> str:
+        return self.cleaned_data.get("account_kind") or AccountKind.PERSON
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        organisation_clean(self, cleaned)
+        return cleaned
+
+    def account_values(self) -> dict[str, str]:
+        """The cleaned values under the names of models.ACCOUNT_FIELDS."""
+        return {name: self.cleaned_data.get(name) or "" for name in ACCOUNT_FIELDS}
+
+
+class CitizenSignupForm(AccountKindForm, allauth_forms.SignupForm):
     """A citizen's account: name, citizen ID (12 digits, one account per ID), phone, e-mail and
     password. Nothing is saved unless every field is right."""
 
@@ -66,7 +121,19 @@ class CitizenSignupForm(allauth_forms.SignupForm):
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    field_order = ["full_name", "citizen_id", "phone", "email", "password1", "password2"]
+    field_order = [
+        "account_kind",
+        "organisation_name",
+        "tax_code",
+        "organisation_address",
+        "representative_title",
+        "full_name",
+        "citizen_id",
+        "phone",
+        "email",
+        "password1",
+        "password2",
+    ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -77,6 +144,11 @@ class CitizenSignupForm(allauth_forms.SignupForm):
         self.fields["email"].help_text = _("We send a code to this address to confirm it.")
         self.fields["password1"].label = _("Password")
         self.fields["password2"].label = _("Password (again)")
+
+    def person_fields(self) -> list[forms.BoundField]:
+        """The visible fields about the person (the signup page groups the others)."""
+        grouped = {"account_kind", *ORGANISATION_FIELDS, "representative_title"}
+        return [field for field in self.visible_fields() if field.name not in grouped]
 
     def clean_full_name(self) -> str:
         return " ".join(nfc(self.cleaned_data["full_name"]).split())
@@ -103,3 +175,33 @@ class CitizenSignupForm(allauth_forms.SignupForm):
                 _("This phone number already belongs to an account. Log in with it instead."),
             )
         return cleaned
+
+
+ORGANISATION_FIELDS = ("organisation_name", "tax_code", "organisation_address")
+
+
+def organisation_clean(form: forms.Form, cleaned: dict[str, Any]) -> None:
+    """The organisation's details of a signup or profile form: required for an organisation or
+    business account (the tax code in its written form), emptied for a person's."""
+    if cleaned.get("account_kind", AccountKind.PERSON) == AccountKind.PERSON:
+        for name in (*ORGANISATION_FIELDS, "representative_title"):
+            cleaned[name] = ""
+        return
+    for name in ("organisation_name", "organisation_address", "representative_title"):
+        cleaned[name] = " ".join(nfc(cleaned.get(name) or "").split())
+    if not cleaned["organisation_name"]:
+        form.add_error("organisation_name", _("Enter the name of the organisation or business."))
+    if not cleaned["representative_title"]:
+        form.add_error(
+            "representative_title",
+            _("Say as what you act for it: your position or your letter of authorisation."),
+        )
+    raw = cleaned.get("tax_code") or ""
+    if not raw.strip():
+        form.add_error("tax_code", _("Enter the tax code of the organisation or business."))
+    elif (tax_code := tax_code_normalise(raw)) is None:
+        form.add_error(
+            "tax_code", _("A tax code has 10 digits, or 13 digits written 0123456789-001.")
+        )
+    else:
+        cleaned["tax_code"] = tax_code

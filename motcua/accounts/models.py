@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.core.validity import covers
 
-from .constants import AgencyKind, Level, Role
+from .constants import AccountKind, AgencyKind, Level, Role
+from .identifiers import tax_code_validator
 
 citizen_id_validator = RegexValidator(
     r"^\d{12}$", _("A citizen identification number has exactly 12 digits.")
@@ -18,6 +19,15 @@ citizen_id_validator = RegexValidator(
 agency_identifier_validator = RegexValidator(
     r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$",
     _("An agency identifier has the form 000.00.00.H49 (QCVN 102:2016)."),
+)
+
+# The fields of a portal account that say whom it applies for (see User).
+ACCOUNT_FIELDS = (
+    "account_kind",
+    "organisation_name",
+    "tax_code",
+    "organisation_address",
+    "representative_title",
 )
 
 
@@ -32,11 +42,35 @@ class User(AbstractUser):
         blank=True,
         validators=[citizen_id_validator],
     )
+    # Whom the account applies for: the person, or an organisation or business they represent
+    # (then the person above is its representative on every dossier submitted online).
+    account_kind = models.CharField(
+        _("account type"), max_length=20, choices=AccountKind.choices, default=AccountKind.PERSON
+    )
+    organisation_name = models.CharField(_("organisation name"), max_length=255, blank=True)
+    tax_code = models.CharField(
+        _("tax code"), max_length=14, blank=True, validators=[tax_code_validator]
+    )
+    organisation_address = models.CharField(_("organisation address"), max_length=500, blank=True)
+    representative_title = models.CharField(
+        _("acts for the organisation as"),
+        max_length=255,
+        blank=True,
+        help_text=_("A position (director, legal representative) or a letter of authorisation."),
+    )
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
+            models.CheckConstraint(
+                condition=Q(account_kind=AccountKind.PERSON)
+                | (~Q(organisation_name="") & ~Q(tax_code="")),
+                name="user_organisation_named",
+                violation_error_message=_(
+                    "An organisation or business account needs its name and tax code."
+                ),
+            ),
             models.UniqueConstraint(
                 fields=["citizen_id"],
                 condition=~Q(citizen_id=""),
@@ -44,7 +78,7 @@ class User(AbstractUser):
                 violation_error_message=_(
                     "Another account already has this citizen identification number."
                 ),
-            )
+            ),
         ]
 
     def __str__(self) -> str:

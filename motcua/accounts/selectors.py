@@ -1,13 +1,15 @@
 """Reads about agencies and roles that other apps may use."""
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 from allauth.mfa.models import Authenticator
 from django.db.models import Q, QuerySet
 
 from motcua.core.validity import valid_on
 
-from .constants import Role
+from .constants import AccountKind, Role
 from .models import Agency, Membership, User
 from .phones import phone_normalise
 
@@ -96,3 +98,35 @@ def user_must_set_up_authenticator(*, user: User) -> bool:
         .exclude(user__authenticator__type=Authenticator.Type.TOTP)
         .exists()
     )
+
+
+def account_applicant(*, user: Any, details: Mapping[str, str]) -> dict[str, str]:
+    """Who applies when `user` submits a dossier online, under the names of
+    dossiers.services.Applicant. `details` are the person's, from the e-form (name, id_number,
+    phone, email, address; empty ones are taken from the profile).
+
+    A person's account: the person. An organisation or business account: the organisation
+    (its kind, name, tax code and address) applies, represented by the person, with the basis on
+    which they act for it as the authorisation."""
+    person = {
+        "name": details.get("name") or getattr(user, "full_name", "") or "",
+        "id_number": details.get("id_number") or getattr(user, "citizen_id", "") or "",
+        "phone": details.get("phone") or getattr(user, "phone", "") or "",
+        "email": details.get("email") or getattr(user, "email", "") or "",
+        "address": details.get("address") or "",
+    }
+    kind = getattr(user, "account_kind", AccountKind.PERSON)
+    if kind == AccountKind.PERSON or not getattr(user, "tax_code", ""):
+        return person | {"kind": AccountKind.PERSON.value}
+    return {
+        "kind": kind,
+        "name": user.organisation_name,
+        "id_number": user.tax_code,
+        "phone": person["phone"],
+        "email": person["email"],
+        "address": user.organisation_address,
+        "representative_name": person["name"],
+        "representative_id_number": person["id_number"],
+        "representative_phone": person["phone"],
+        "authorisation": user.representative_title,
+    }

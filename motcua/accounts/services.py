@@ -12,7 +12,7 @@ from motcua.core.text import nfc
 from motcua.core.validity import parse_optional_date
 
 from .constants import AgencyKind, Level
-from .models import Agency, Membership, User
+from .models import ACCOUNT_FIELDS, Agency, Membership, User
 
 AGENCIES_FORMAT = "motcua.agencies"
 
@@ -97,3 +97,28 @@ def membership_grant(*, user: User, agency: Agency, role: str, actor: Any) -> Me
             data={"agency": agency.slug, "role": role},
         )
     return membership
+
+
+@transaction.atomic
+def user_account_kind_set(*, user: User, values: dict[str, str], actor: Any) -> User:
+    """Set whom `user`'s account applies for (the fields of ACCOUNT_FIELDS, cleaned by
+    forms.AccountKindForm); the change is audited. ValidationFailed when the model refuses it
+    (an organisation without name or tax code)."""
+    changed = [name for name in ACCOUNT_FIELDS if getattr(user, name) != values.get(name, "")]
+    for name in ACCOUNT_FIELDS:
+        setattr(user, name, values.get(name, ""))
+    try:
+        user.full_clean(exclude=[f.name for f in User._meta.fields if f.name not in ACCOUNT_FIELDS])
+    except ValidationError as exc:
+        raise ValidationFailed(
+            _("The account details are not valid."), errors=list(exc.messages)
+        ) from None
+    if changed:
+        user.save(update_fields=list(ACCOUNT_FIELDS))
+        audit.record(
+            action="accounts.account_kind_set",
+            actor=actor,
+            subject=user,
+            data={"account_kind": user.account_kind, "fields": changed},
+        )
+    return user

@@ -5,4 +5,7 @@ from django.urls import path
 from . import views
 
 app_name = "accounts"
-urlpatterns = [path("", views.account_overview, name="overview")]
+urlpatterns = [
+    path("", views.account_overview, name="overview"),
+    path("nguoi-nop/", views.account_kind, name="account-kind"),
+]

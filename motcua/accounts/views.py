@@ -3,17 +3,22 @@
 from typing import Any
 
 from allauth.account import views as account_views
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
+from motcua.core.errors import ValidationFailed
+
+from .forms import AccountKindForm
+from .models import ACCOUNT_FIELDS, User
 from .selectors import user_is_official
+from .services import user_account_kind_set
 
 
 @require_safe
@@ -25,6 +30,31 @@ def account_overview(request: HttpRequest) -> HttpResponse:
         "accounts/overview.html",
         {"is_official": user_is_official(user=user)},  # type: ignore[arg-type]
     )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required(login_url="account_login")
+def account_kind(request: HttpRequest) -> HttpResponse:
+    """Whom the account applies for: the person, or an organisation or business (then the
+    person is its representative on the dossiers submitted online). Officials have no use
+    for it (404). A bad input: the form again (400) with what was typed."""
+    user = request.user
+    assert isinstance(user, User)  # login_required
+    if user_is_official(user=user):
+        raise Http404
+    initial = {name: getattr(user, name) for name in ACCOUNT_FIELDS}
+    form = AccountKindForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_account_kind_set(user=user, values=form.account_values(), actor=user)
+        except ValidationFailed as error:
+            for message in error.errors or [error.message]:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Your account details were saved."))
+            return redirect("accounts:overview")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/account_kind.html", {"form": form}, status=status)
 
 
 class _AdminLoginView(account_views.LoginView):

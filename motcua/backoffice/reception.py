@@ -2,6 +2,7 @@
 dossiers waiting for acceptance."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -26,6 +27,12 @@ from motcua.dossiers.selectors import reception_agencies, reception_queue
 from motcua.dossiers.services import ActInput, Applicant, ComponentReceived
 
 from .reception_forms import OUTCOME_REFUSE, OUTCOME_SUPPLEMENT, IntakeForm
+from .reception_lookup import (
+    LOOKUP_PARAM,
+    ApplicantLookupForm,
+    applicant_initial,
+    applicant_last_dossier,
+)
 
 OUTCOME_ACTS = {OUTCOME_SUPPLEMENT: Act.REQUEST_SUPPLEMENT, OUTCOME_REFUSE: Act.REFUSE}
 DEFAULT_ACCEPTANCE_HOURS = 8  # Thanh Hóa's local SLA for online dossiers (domain-vn §2.2)
@@ -57,8 +64,13 @@ def intake(request: HttpRequest, national_code: str) -> HttpResponse:
     agencies = _reception_agencies_or_403(request)
     procedure = get_object_or_404(procedure_list_published(), national_code=national_code)
     components = list(procedure.components.order_by("position", "id"))
+    lookup = _lookup(request)
     form = IntakeForm(
-        request.POST or None, request.FILES or None, agencies=agencies, components=components
+        request.POST or None,
+        request.FILES or None,
+        agencies=agencies,
+        components=components,
+        initial=lookup["initial"],
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -72,8 +84,22 @@ def intake(request: HttpRequest, national_code: str) -> HttpResponse:
             messages.success(request, _outcome_message(dossier))
             return redirect("backoffice:dossier", key=dossier.key)
     status = 400 if request.method == "POST" else 200
-    context = {"procedure": procedure, "form": form}
+    context = {"procedure": procedure, "form": form, "lookup": lookup}
     return render(request, "backoffice/reception/intake.html", context, status=status)
+
+
+def _lookup(request: HttpRequest) -> dict[str, Any]:
+    """The applicant lookup of the intake page (GET ?so_giay_to=…): its form, whether it was
+    asked, the last visible dossier of that applicant and the intake form's initial values."""
+    asked = request.method == "GET" and LOOKUP_PARAM in request.GET
+    form = ApplicantLookupForm(request.GET if asked else None)
+    found: Dossier | None = None
+    initial: dict[str, str] = {}
+    if asked and form.is_valid():
+        number = form.cleaned_data[LOOKUP_PARAM]
+        found = applicant_last_dossier(user=request.user, id_number=number)
+        initial = applicant_initial(found) if found else {"applicant_id_number": number}
+    return {"form": form, "asked": asked, "found": found, "initial": initial}
 
 
 def _receive(request: HttpRequest, procedure: Procedure, form: IntakeForm) -> Dossier:

@@ -160,5 +160,9 @@ def _legal_document(entry: dict[str, Any]) -> LegalDocument:
 def _form_template(entry: dict[str, Any] | None) -> FormTemplate | None:
     if entry is None:
         return None
-    template = FormTemplate.objects.filter(name=entry["name"], file=entry["file"]).first()
+    same = FormTemplate.objects.filter(name=entry["name"])
+    template = same.filter(file=entry["file"]).first()
+    if template is None and entry["name"] and not entry["file"]:
+        # A catalogue without file names keeps the file an administrator uploaded to the form.
+        template = same.exclude(file="").order_by("id").first()
     return template or FormTemplate.objects.create(name=entry["name"], file=entry["file"])

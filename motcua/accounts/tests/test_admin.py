@@ -83,6 +83,7 @@ def test_user_add_and_change_with_a_role(admin_client, agencies):
         "email": "",
         "phone": "0912345678",
         "citizen_id": "022095000123",
+        "account_kind": "citizen",
         "is_active": "on",
         "date_joined_0": "2025-07-01",
         "date_joined_1": "08:00:00",

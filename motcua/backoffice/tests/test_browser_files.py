@@ -4,6 +4,7 @@ scan; axe-core at 360 and 1280 px, screenshots in test-artifacts/screenshots/.""
 
 import pytest
 
+from conftest import open_menu
 from motcua.accounts.constants import Role
 from motcua.documents.tests import samples
 from motcua.dossiers.constants import FilePurpose
@@ -77,6 +78,7 @@ def test_scans_and_result_documents(page, live_server):
 
     # The clerk adds the result document once the dossier is processed.
     done = processed(province)
+    open_menu(page)
     page.locator("form[action$='/dang-xuat/'] button").click()
     log_in(page, base, Role.CLERK)
     page.goto(f"{base}/can-bo/ho-so/{done.code}/")
@@ -102,7 +104,7 @@ def test_the_intake_form_takes_a_scan(page, live_server):
     page.locator(f"#id_c{component.pk}_scan").set_input_files(
         payload("anh.png", samples.EXE, "image/png")
     )
-    page.locator("form.mc-intake button[type=submit]").click()
+    page.get_by_role("button", name="Ghi nhận kết quả kiểm tra").click()
     page.wait_for_load_state()
     assert "anh.png" in page.locator(f"#id_c{component.pk}_scan-error").inner_text()
     assert page.locator("#id_applicant_name").input_value() == "Trần Thị Bình"
@@ -112,7 +114,7 @@ def test_the_intake_form_takes_a_scan(page, live_server):
     page.locator(f"#id_c{component.pk}_scan").set_input_files(
         payload("don.pdf", samples.pdf(), "application/pdf")
     )
-    page.locator("form.mc-intake button[type=submit]").click()
+    page.get_by_role("button", name="Ghi nhận kết quả kiểm tra").click()
     page.wait_for_url("**/can-bo/ho-so/*/")
     dossier = Dossier.objects.get()
     assert DossierFile.objects.get().dossier == dossier

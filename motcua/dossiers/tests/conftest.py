@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from motcua.accounts.constants import AgencyKind, Level, Role
 from motcua.accounts.models import Agency, Membership, User
-from motcua.catalogue.constants import Channel, ProcedureLevel, PublicationStatus, TimeUnit
-from motcua.catalogue.models import Component, Fee, Field, Procedure, ProcedureChannel
+from motcua.catalogue.constants import Channel
+from motcua.catalogue.models import Procedure
+from motcua.catalogue.tests.factories import make_procedure
 from motcua.deadlines.calendar import VN_TZ
 from motcua.dossiers.constants import PAUSED_STATUSES, DossierStatus
 from motcua.dossiers.models import Dossier
@@ -64,29 +65,6 @@ def _user(username: str, agency: Agency | None = None, role: str | None = None) 
     if agency is not None and role is not None:
         Membership.objects.create(user=user, agency=agency, role=role)
     return user
-
-
-def make_procedure(
-    days: Decimal | None = Decimal(5), unit: str = TimeUnit.WORKING_DAY
-) -> Procedure:
-    field, _ = Field.objects.get_or_create(slug="dat-dai", defaults={"name": "Đất đai"})
-    procedure = Procedure.objects.create(
-        national_code="1.004227",
-        name="Đăng ký biến động quyền sử dụng đất",
-        field=field,
-        level=ProcedureLevel.COMMUNE,
-        agency_kind=AgencyKind.COMMUNE_PC,
-        status=PublicationStatus.PUBLISHED,
-    )
-    counter = ProcedureChannel.objects.create(
-        procedure=procedure, channel=Channel.DIRECT, time_value=days, time_unit=unit
-    )
-    ProcedureChannel.objects.create(
-        procedure=procedure, channel=Channel.ONLINE, time_value=days, time_unit=unit
-    )
-    Fee.objects.create(channel=counter, amount=30000, description="Lệ phí đăng ký")
-    Component.objects.create(procedure=procedure, position=1, name="Đơn đăng ký", originals=1)
-    return procedure
 
 
 def build_province() -> Province:
