@@ -165,12 +165,22 @@ def axe_violations(page) -> list[dict]:
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
+def open_menu(page) -> None:
+    """Open the header's menu where it is a button (a phone or a tablet); on a desktop the
+    links are in the header already."""
+    button = page.locator("header summary.mc-menu__button")
+    if button.is_visible() and page.locator("header details.mc-menu[open]").count() == 0:
+        button.click()
+
+
 def check_page(page, name: str, *, open_details: bool = False) -> None:
     """At 360 and 1280 px: a full-page screenshot (test-artifacts/screenshots/<name>-<width>.png),
     no serious axe violation, and nothing wider than the phone. With `open_details`, every
     <details> is opened first so axe checks what it holds."""
     if open_details:
-        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        page.evaluate(
+            "document.querySelectorAll('details:not(.mc-menu)').forEach(d => { d.open = true; })"
+        )
     for width, height in WIDTHS:
         page.set_viewport_size({"width": width, "height": height})
         page.evaluate("document.fonts.ready")

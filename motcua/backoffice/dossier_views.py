@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -20,6 +21,13 @@ from motcua.core.errors import DomainError, ValidationFailed
 from motcua.core.models import AuditEvent
 from motcua.deadlines.calendar import WorkingCalendar, local
 from motcua.deadlines.selectors import calendar_for
+from motcua.dossiers.answers import (
+    answers_correctable,
+    dossier_answer_correct,
+    dossier_answers,
+    dossier_form,
+    editable_answers,
+)
 from motcua.dossiers.constants import (
     NATIONAL_STATUS_CODE,
     Act,
@@ -27,6 +35,7 @@ from motcua.dossiers.constants import (
     ReturnMethod,
 )
 from motcua.dossiers.models import JUDGEMENT_CHOICES, Dossier, StepRecord
+from motcua.dossiers.public import legal_time_shown
 from motcua.dossiers.selectors import (
     dossier_allowed_acts,
     dossier_events,
@@ -37,6 +46,7 @@ from motcua.dossiers.services import ActInput, dossier_act
 from motcua.dossiers.slips import FORMS, slips_available
 from motcua.dossiers.slips import legal_time_text as slip_legal_time_text
 from motcua.dossiers.worklists import RUNNING_STATUSES, working_days_between
+from motcua.eforms.display import raw_text
 
 from .forms import ActForm
 from .worklists import is_official
@@ -157,6 +167,9 @@ def _event_row(event: AuditEvent) -> EventRow:
             "register": _("Registered"),
             "file_added": _("File added"),
             "rated": _("Rated by the applicant"),
+            "declared": _("Declaration made by the applicant"),
+            "answer_corrected": _("Form answer corrected"),
+            "assign": _("Assigned to an official"),
         }
         title = titles.get(name, event.action)
     at = parse_datetime(str(data.get("at") or "")) or event.occurred_at
@@ -181,6 +194,10 @@ def _event_row(event: AuditEvent) -> EventRow:
         row.details.append((_("File"), data["file"]))
     if data.get("step"):
         row.details.append((_("Now at the step"), data["step"]))
+    if data.get("assignee_name"):
+        row.details.append((_("Assigned to"), data["assignee_name"]))
+    if data.get("previous_assignee_name"):
+        row.details.append((_("Previously assigned to"), data["previous_assignee_name"]))
     if data.get("step_judgement") in JUDGEMENTS:
         row.details.append((_("The step it left was"), JUDGEMENTS[data["step_judgement"]]))
     if "due_at" in data and name != "register":
@@ -206,7 +223,63 @@ def _event_row(event: AuditEvent) -> EventRow:
     if data.get("new_appointment"):
         new = parse_datetime(str(data["new_appointment"]))
         row.details.append((_("New appointment"), local(new) if new else data["new_appointment"]))
+    if name == "answer_corrected":
+        row.details += [
+            (_("Field of the form"), data.get("label") or data.get("field", "")),
+            (_("Answer before"), data.get("old_text") or _answer_text(data.get("old"))),
+            (_("Answer after"), data.get("new_text") or _answer_text(data.get("new"))),
+        ]
+        if data.get("removed"):
+            row.details.append((_("Answers no longer asked, removed"), ", ".join(data["removed"])))
     return row
+
+
+def _answer_text(value: Any) -> str:
+    return "–" if value is None or value == "" else raw_text(value)
+
+
+def _answer_section(dossier: Dossier, user: Any, failed: dict[str, Any] | None) -> dict[str, Any]:
+    """The answers of the e-form, and for the reception officer at intake, what each answer's
+    correction form shows (`failed`: the path, value and errors of a refused correction)."""
+    if not dossier.form_data:  # received at the counter or by post: no e-form, no query
+        return {"answers": [], "may_correct": False}
+    form = dossier_form(dossier)
+    rows = dossier_answers(dossier, form)
+    may_correct = answers_correctable(dossier=dossier, user=user)
+    edits = editable_answers(dossier, form) if may_correct else {}
+    failed = failed or {}
+
+    def view(answer: Any) -> dict[str, Any]:
+        edit = edits.get(answer.key)
+        mine = edit is not None and failed.get("path") == edit.path
+        typed = failed.get("value") if mine else None
+        value, chosen = (edit.value, edit.chosen) if edit is not None else ("", ())
+        if typed is not None and edit is not None:
+            if isinstance(typed, list):
+                chosen = tuple(typed)
+            elif edit.options or edit.type == "boolean":
+                chosen = (typed,)
+            else:
+                value = typed
+        return {
+            "answer": answer,
+            "edit": edit,
+            "failed": typed is not None,
+            "value": value,
+            "chosen": chosen,
+            "errors": failed.get("errors", []) if typed is not None else [],
+            "rows": [
+                {"label": row.label, "answers": [view(item) for item in row.answers]}
+                for row in answer.rows
+            ],
+        }
+
+    return {
+        "answers": [view(answer) for answer in rows],
+        "answers_form_changed": form.changed,
+        "answers_form_missing": bool(rows) and form.spec is None,
+        "may_correct": may_correct,
+    }
 
 
 def _render(
@@ -216,6 +289,7 @@ def _render(
     bound: ActForm | None = None,
     errors: list[str] | None = None,
     status: int = 200,
+    correction: dict[str, Any] | None = None,
 ) -> HttpResponse:
     now = timezone.now()
     calendar = calendar_for(dossier.receiving_agency)
@@ -235,7 +309,7 @@ def _render(
         "dossier": dossier,
         "key": dossier.key,
         "national_status": NATIONAL_STATUS_CODE[DossierStatus(dossier.status)],
-        "legal_time": legal_time_text(dossier.legal_time),
+        "legal_time": legal_time_text(legal_time_shown(dossier)),
         "deadline": _dossier_deadline(dossier, calendar, now),
         "needs_apology": _needs_apology(dossier, calendar, now),
         "may_apologise": Act.APOLOGISE in acts,
@@ -251,6 +325,7 @@ def _render(
         "forms": forms,
         "errors": errors or [],
         "failed": bound,
+        **_answer_section(dossier, request.user, correction),
     }
     return render(request, "backoffice/dossier.html", context, status=status)
 
@@ -307,6 +382,44 @@ def dossier_act_view(request: HttpRequest, key: str) -> HttpResponse:
         return _render(request, dossier, bound=form, status=status)
     messages.success(request, _success_message(act, updated))
     return redirect("backoffice:dossier", key=updated.key)
+
+
+@login_required
+@require_POST
+def dossier_answer_correct_view(request: HttpRequest, key: str) -> HttpResponse:
+    """Correct one answer of the e-form at intake. Success: a message and back to the answers.
+    Bad input (400), the wrong user (403), a dossier no longer at reception or changed by
+    someone else (409): the page again with the reasons, and nothing changed."""
+    dossier = _visible_or_404(request, key)
+    path = request.POST.get("path", "")
+    values = [value for value in request.POST.getlist("value") if isinstance(value, str)]
+    value: Any = values if request.POST.get("multiple") else (values[0] if values else "")
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        updated = dossier_answer_correct(
+            dossier=dossier,
+            path=path,
+            value=value,
+            actor=request.user,  # type: ignore[arg-type]
+            expected_version=version,
+        )
+    except ValidationFailed as error:
+        messages_ = [error.message, *error.errors]
+        edit = editable_answers(dossier).get(path)
+        if edit is None:
+            return _render(request, dossier, errors=messages_, status=400)
+        # The reasons at the top of the page, and again next to the answer's open form.
+        failed = {"path": path, "value": value, "errors": messages_}
+        summary = [f"{edit.label}: {message}" for message in messages_]
+        return _render(request, dossier, errors=summary, correction=failed, status=400)
+    except DomainError as error:
+        status = 403 if error.code == "act_not_permitted" else 409
+        return _render(request, dossier, errors=[error.message], status=status)
+    messages.success(request, _("The answer was corrected and recorded in the history."))
+    return redirect(reverse("backoffice:dossier", kwargs={"key": updated.key}) + "#answers-title")
 
 
 def _rebound(post: QueryDict, act: Act, dossier: Dossier) -> ActForm:

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -21,6 +22,9 @@ from motcua.core.admin import AuditedAdminMixin
 from motcua.core.errors import ValidationFailed
 
 from . import interchange, selectors, services, xlsx
+from .admin_forms import ProcedureForm
+from .form_files import form_file_check
+from .import_diff import catalogue_diff
 from .models import Component, Fee, Field, FormTemplate, LegalDocument, Procedure, ProcedureChannel
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -44,8 +48,32 @@ class LegalDocumentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "issued_on"
 
 
+class FormTemplateForm(forms.ModelForm):
+    """A blank form's name and its file, checked like every upload (form_files)."""
+
+    class Meta:
+        model = FormTemplate
+        fields = ["name", "file"]
+        help_texts = {
+            "file": gettext_lazy(
+                "PDF or Word (DOCX), at most 10 MB. Citizens download it from the procedure page."
+            )
+        }
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if isinstance(upload, UploadedFile):
+            try:
+                checked = form_file_check(upload)
+            except ValidationFailed as error:
+                raise forms.ValidationError(error.errors or [error.message]) from None
+            upload.name = checked.name
+        return upload
+
+
 @admin.register(FormTemplate)
 class FormTemplateAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    form = FormTemplateForm
     list_display = ["name", "file"]
     search_fields = ["name"]
 
@@ -101,6 +129,7 @@ class ProcedureAdmin(AuditedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["field"]
     filter_horizontal = ["legal_bases"]
     inlines = [ChannelInline, ComponentInline]
+    form = ProcedureForm
 
     def save_model(self, request: HttpRequest, obj: Procedure, form: Any, change: bool) -> None:
         services.procedure_save(procedure=obj, actor=request.user)
@@ -175,7 +204,11 @@ class ProcedureAdmin(AuditedAdminMixin, admin.ModelAdmin):
             message = _("The catalogue file has errors; nothing was imported.")
             raise ValidationFailed(message, errors=errors)
         request.session[PENDING_KEY] = json.dumps(document, ensure_ascii=False, default=str)
-        context = {**self._context(request, _("Confirm the import")), **_counts(clean)}
+        context = {
+            **self._context(request, _("Confirm the import")),
+            **_counts(clean),
+            "diff": catalogue_diff(clean),
+        }
         return TemplateResponse(request, "admin/catalogue/procedure/import_confirm.html", context)
 
     def _import_confirmed(self, request: HttpRequest) -> HttpResponse:

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from conftest import check_page as shared_check_page
+from conftest import open_menu
 from motcua.accounts.constants import Role
 from motcua.dossiers.tests.conftest import build_province, publish_process, receive
 
@@ -53,6 +54,7 @@ def test_hand_over_then_ask_for_a_supplement(page, live_server):
     page.wait_for_url(f"**/can-bo/ho-so/{dossier.code}/")
     assert "Đã thực hiện “Chuyển bước xử lý tiếp theo”" in page.locator(".mc-messages").inner_text()
     assert page.locator(".mc-status").inner_text() == "Đang xử lý"
+    open_menu(page)
     page.locator("form[action$='/dang-xuat/'] button").click()
     page.wait_for_url("**/can-bo/dang-nhap/")
 

@@ -7,6 +7,7 @@ The slips issued on the way (Mẫu 01, 02 and 05) are downloaded and read with p
 
 import pytest
 
+from conftest import open_menu
 from motcua.accounts.constants import Role
 from motcua.catalogue.services import procedure_reindex
 from motcua.documents.tests.pdf_tools import pdf_text
@@ -24,6 +25,7 @@ RESULT_NUMBER = "125/GCN-UBND"
 
 
 def log_out(page) -> None:
+    open_menu(page)
     page.locator("form[action$='/dang-xuat/'] button").click()
     page.wait_for_url("**/can-bo/dang-nhap/")
 
@@ -77,6 +79,7 @@ def test_one_dossier_from_the_counter_to_the_result(page, live_server):
 
     # 1. The reception officer receives it at the counter and accepts it (Mẫu 01).
     log_in(page, base, Role.RECEPTION_OFFICER)
+    open_menu(page)  # the phone header's menu
     page.get_by_role("link", name="Tiếp nhận", exact=True).click()
     page.get_by_label("Thủ tục (tên hoặc mã)").fill("biến động quyền sử dụng đất")
     page.get_by_role("button", name="Tìm kiếm").click()

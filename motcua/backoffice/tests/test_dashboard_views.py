@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from conftest import open_menu
 from motcua.accounts.constants import Role
 from motcua.accounts.models import Membership, User
 from motcua.dossiers.tests.conftest import build_province, receive
@@ -120,6 +121,7 @@ def test_the_dashboard_and_the_index_in_a_browser(page, live_server):
     for days in (1, 20):  # one running, one overdue
         receive(province, at=timezone.now() - timedelta(days=days))
     browser_log_in(page, live_server.url, Role.LEADER)
+    open_menu(page)  # the phone header's menu
     page.locator(f"nav a[href='{DASHBOARD}']").click()
     page.wait_for_url(f"**{DASHBOARD}")
     assert page.locator("figure.mc-chart svg[role=img]").count() == 3

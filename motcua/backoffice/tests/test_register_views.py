@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from conftest import open_menu
 from motcua.accounts.constants import Role
 from motcua.backoffice import register_views
 from motcua.deadlines.calendar import local
@@ -210,6 +211,7 @@ def test_the_register_page_in_a_browser(page, live_server):
     for n in range(3):
         receive(province, at=timezone.now() - timedelta(days=2 + n), name=f"Trần Thị Mẫu {n}")
     browser_log_in(page, live_server.url, Role.RECEPTION_OFFICER)
+    open_menu(page)  # the phone header's menu
     page.locator("nav a[href$='/can-bo/so-theo-doi/']").first.click()
     page.wait_for_url("**/can-bo/so-theo-doi/")
     page.locator("#id_date_from").fill(start.isoformat())

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from conftest import open_menu
 from motcua.accounts.constants import Role
 from motcua.reporting.report import COLUMNS, FLAT_COLUMNS, TITLE
 from motcua.reporting.statistics import statistics_table
@@ -160,6 +161,7 @@ def test_the_page_and_its_xlsx_agree_in_a_browser(page, live_server):
     tree = build_tree()
     build(tree)
     browser_log_in(page, live_server.url, Role.SUPERVISOR)
+    open_menu(page)  # the phone header's menu
     page.locator("nav a[href$='/can-bo/thong-ke/']").first.click()
     page.wait_for_url("**/can-bo/thong-ke/")
     page.locator("#id_agency").select_option("tinh")
@@ -183,3 +185,48 @@ def test_the_page_and_its_xlsx_agree_in_a_browser(page, live_server):
     ]
     assert screen == workbook
     assert screen[-1][0] == vi("Grand total") and screen[-1][1][0] == TOTAL["carried_over"]
+
+
+# Every word of every heading cell on one line, and no cell whose text overflows it.
+HEADING_PROBLEMS = """() => {
+  const problems = [];
+  for (const th of document.querySelectorAll('table[data-statistics] thead th')) {
+    if (th.scrollWidth > th.clientWidth + 1) problems.push(['overflows', th.innerText]);
+    const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of node.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (lines.size > 1) problems.push(['broken', word[0]]);
+      }
+    }
+  }
+  return problems;
+}"""
+
+
+@pytest.mark.browser
+def test_the_wide_table_scrolls_with_whole_words_at_desktop_width(page, live_server):
+    tree = build_tree()
+    build(tree)
+    browser_log_in(page, live_server.url, Role.SUPERVISOR)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + url(agency="tinh", **PERIOD))
+    assert page.evaluate(HEADING_PROBLEMS) == []
+    region = page.locator(".mc-statistics__scroll")
+    box = region.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= page.evaluate(
+        "document.documentElement.clientWidth"
+    )
+    # The columns that do not fit are reached by scrolling the region; the labels stay.
+    label = page.locator("table[data-statistics] tbody th.mc-statistics__label").first
+    before = label.bounding_box()["x"]
+    region.evaluate("r => { r.scrollLeft = r.scrollWidth; }")
+    last = page.locator("table[data-statistics] thead tr").last.locator("th").last
+    last_box = last.bounding_box()
+    assert last_box["x"] + last_box["width"] <= box["x"] + box["width"] + 1
+    assert label.bounding_box()["x"] == pytest.approx(before, abs=1)
+    assert label.is_visible()
+    check_page(page, "statistics-scrolled")

@@ -167,9 +167,9 @@ def test_admin_edit_goes_through_the_service(admin_client):
         "level": "province",
         "agency_kind": "department",
         "status": "draft",
-        "applicants": "[]",
-        "results": '["Phiếu lý lịch"]',
-        "steps": "[]",
+        "applicants": "",
+        "results": "Phiếu lý lịch\n",  # one per line (catalogue.admin_forms)
+        "steps": "",
         "day_count": "end_of_day",
         "resume_mode": "restart",
     }
@@ -178,6 +178,7 @@ def test_admin_edit_goes_through_the_service(admin_client):
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["errors"]
     procedure.refresh_from_db()
+    assert procedure.results == ["Phiếu lý lịch"]
     assert "phieu ly lich" in procedure.search_text and "so 2" in procedure.search_text
     event = AuditEvent.objects.filter(action="catalogue.procedure_changed").get()
     assert event.actor == admin_client.user

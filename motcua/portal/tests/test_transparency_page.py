@@ -56,7 +56,8 @@ def test_every_period_without_login(client, recent, period):
     html = response.content.decode()
     assert f'href="{URL}?ky={period}" aria-current="page"' in html
     assert html.count('<figure class="mc-chart"') == 2
-    assert html.count("<details") == 2
+    assert html.count('<details class="mc-chart__numbers"') == 2
+    assert '<details class="mc-more"' not in html  # three dossiers: nothing to hide
     for svg in response.context["agency_chart"], response.context["trend_chart"]:
         ET.fromstring(str(svg.svg))  # noqa: S314 (our own markup, in a test)
     data = response.context["data"]
@@ -104,3 +105,66 @@ def test_the_page_in_a_browser(page, live_server, settings):
     page.locator("#chart-agencies summary").click()
     assert page.locator("#chart-agencies table").is_visible()
     check_page(page, "portal-transparency-month")
+
+
+# --- a province's worth of rows on a phone ----------------------------------------------------
+
+
+def province_sized(kind: str = "month", today=None):
+    """What a province's page holds: a few dozen agencies (departments and communes), the fields
+    of the catalogue, twelve months, apologies from many agencies."""
+    from datetime import date
+
+    from motcua.reporting.statistics import MonthStat, StatRow
+    from motcua.reporting.transparency import ApologyCount, Line, Transparency
+
+    def line(kind_: str, n: int, label: str) -> Line:
+        row = StatRow(
+            kind=kind_,
+            key=n,
+            label=label,
+            received_online=n % 7,
+            received_counter=40 - n % 37,
+            resolved_on_time=20 - n % 11,
+            resolved_late=n % 3,
+        )
+        return Line(row, rated=n % 5, satisfied=n % 4)
+
+    agencies = tuple(line("agency", n, f"Ủy ban nhân dân xã Số {n}") for n in range(1, 61))
+    fields = tuple(line("field", n, f"Lĩnh vực số {n} của danh mục") for n in range(1, 31))
+    trend = tuple(
+        MonthStat(date(2025, m, 1), date(2025, m, 1), date(2025, m, 28), line("total", m, "").row)
+        for m in range(1, 13)
+    )
+    return Transparency(
+        kind=kind,
+        start=date(2026, 3, 1),
+        end=date(2026, 3, 31),
+        total=line("total", 0, ""),
+        agencies=agencies,
+        fields=fields,
+        trend=trend,
+        apologies=tuple(ApologyCount(f"Ủy ban nhân dân xã Số {n}", n % 4 + 1) for n in range(40)),
+    )
+
+
+def test_long_tables_show_the_busiest_rows_and_the_rest_on_demand(client, db, monkeypatch):
+    monkeypatch.setattr("motcua.portal.transparency_views.transparency_data", province_sized)
+    html = client.get(URL).content.decode()
+    busiest = "Ủy ban nhân dân xã Số 37"  # 42 received, the most (tied with 38-41, after it)
+    assert html.index(busiest) < html.index('<details class="mc-more"')
+    for n in range(1, 61):  # every agency is still on the page
+        assert f"Ủy ban nhân dân xã Số {n}<" in html
+
+
+@pytest.mark.browser
+def test_the_phone_page_stays_short_with_a_province_of_rows(page, live_server, monkeypatch):
+    monkeypatch.setattr("motcua.portal.transparency_views.transparency_data", province_sized)
+    page.goto(live_server.url + URL)
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 8000, height
+    more = page.locator("details.mc-more").first
+    more.locator("summary").click()
+    assert more.locator("table tbody tr").count() > 0
+    assert more.locator("table tbody tr").first.is_visible()
+    check_page(page, "portal-transparency-province")

@@ -11,7 +11,7 @@ from django.utils import translation
 from motcua.reporting.charts import WIDTH, bar_chart, line_chart, number
 
 SVG = "{http://www.w3.org/2000/svg}"
-TEXTS = {"title": "Tỉ lệ đúng hạn", "description": "Theo cơ quan", "label_heading": "Cơ quan"}
+TEXTS = {"title": "Tỷ lệ đúng hạn", "description": "Theo cơ quan", "label_heading": "Cơ quan"}
 
 
 def parse(chart) -> ET.Element:
