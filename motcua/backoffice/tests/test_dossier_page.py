@@ -108,6 +108,16 @@ def test_not_found_and_log_in(client, province):
     assert response.status_code == 302 and "/can-bo/dang-nhap/" in response["Location"]
 
 
+def test_before_its_code_an_online_dossier_shows_its_reference(client, province):
+    dossier = register_online(province)
+    Dossier.objects.filter(pk=dossier.pk).update(reference="K7M2Q9TX")
+    as_user(client, province, Role.RECEPTION_OFFICER)
+    html = client.get(page_url(dossier)).content.decode()
+    assert "K7M2Q9TX" in html and "(mã tra cứu; mã hồ sơ được cấp khi tiếp nhận)" in html
+    listed = client.get(reverse("backoffice:worklist") + "?list=agency").content.decode()
+    assert ">K7M2Q9TX</a>" in listed
+
+
 def test_an_online_dossier_is_known_by_its_reference(client, province):
     dossier = register_online(province)
     response = as_user(client, province, Role.RECEPTION_OFFICER).get(page_url(dossier))
