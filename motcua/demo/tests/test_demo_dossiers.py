@@ -86,3 +86,22 @@ def test_the_demo_fills_the_back_office_and_public_pages(demo, client):
     transparency = client.get("/minh-bach/")
     assert transparency.status_code == 200
     assert "Sở Tư pháp" in transparency.content.decode()
+
+
+def test_the_province_administrator_sees_every_status_through_the_api(demo, client):
+    """`quantri`, with an API token as the README says, pages through the demo's dossiers and
+    finds every status; a detail carries the e-form answers of an online dossier."""
+    from rest_framework.authtoken.models import Token
+
+    token, _created = Token.objects.get_or_create(user=User.objects.get(username="quantri"))
+    headers = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    statuses, url = set(), "/api/v1/dossiers?page_size=100"
+    while url:
+        body = client.get(url, **headers).json()
+        statuses |= {item["status"] for item in body["results"]}
+        url = body["next"]
+    assert statuses == set(DossierStatus.values)
+    online = Dossier.objects.exclude(form_data=None).first()
+    key = online.code or online.reference or online.uid
+    detail = client.get(f"/api/v1/dossiers/{key}", **headers).json()
+    assert detail["answers"] and all(answer["label"] for answer in detail["answers"])
