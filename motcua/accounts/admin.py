@@ -95,6 +95,27 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         ),
     )
 
+    # What only a superuser may give: a province administrator manages users and their roles
+    # but cannot make anyone (themselves included) a superuser, hand out groups or permissions,
+    # or change a superuser's account (its password, say).
+    SUPERUSER_ONLY = ("is_superuser", "groups", "user_permissions")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return fields
+        return fields + self.SUPERUSER_ONLY
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is not Membership:
             super().save_formset(request, form, formset, change)

@@ -74,3 +74,25 @@ def test_dossiers_and_the_audit_trail_are_read_only_and_groups_out_of_reach(quan
         quantri.get(reverse("admin:django_tasks_database_dbtaskresult_changelist")).status_code
         == 403
     )
+
+
+def test_the_province_administrator_cannot_make_a_superuser(quantri):
+    """Managing users is not a way to every permission: the superuser flag, groups and
+    permissions are read-only for them, and a superuser's account is out of reach."""
+    me = User.objects.get(username="quantri")
+    page = quantri.get(reverse("admin:accounts_user_change", args=[me.pk])).content.decode()
+    assert 'name="is_superuser"' not in page and 'name="groups"' not in page
+    quantri.post(
+        reverse("admin:accounts_user_change", args=[me.pk]),
+        {"username": "quantri", "is_superuser": "on", "is_staff": "on", "is_active": "on"},
+    )
+    me.refresh_from_db()
+    assert not me.is_superuser
+    root = User.objects.create_superuser("root", "root@example.vn", "a-long-passphrase-2026")
+    change = reverse("admin:accounts_user_change", args=[root.pk])
+    assert 'name="full_name"' not in quantri.get(change).content.decode()  # read only
+    assert quantri.post(change, {"username": "root", "full_name": "X"}).status_code == 403
+    password = reverse("admin:auth_user_password_change", args=[root.pk])
+    assert quantri.get(password).status_code == 403
+    assert quantri.post(reverse("admin:accounts_user_delete", args=[root.pk])).status_code == 403
+    assert User.objects.filter(pk=root.pk, is_superuser=True).exists()
