@@ -280,6 +280,8 @@ class Submit(Base):
             "csrfmiddlewaretoken": self.csrf,
             "draft_version": self.version,
             "agency": FIXTURE["agency"],
+            "delivery": "counter",  # the result at the counter
+            "declaration": "1",  # the applicant's declaration (cam đoan)
             "submit": "1",
             **_answers(),
         }
