@@ -42,6 +42,14 @@ def working_day_after(province, day: date, n: int = 1) -> date:
     return day
 
 
+def last_working_day(province, day: date) -> date:
+    """`day` when it is a working day, else the working day before it."""
+    calendar = calendar_for(province.commune)
+    while not calendar.is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
 def working_day_before(province, day: date, n: int = 1) -> date:
     calendar = calendar_for(province.commune)
     for _ in range(n):

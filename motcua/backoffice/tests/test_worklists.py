@@ -21,6 +21,7 @@ from .scenes import (
     act,
     at_specialist,
     due_on,
+    last_working_day,
     long_ago,
     processed,
     register_online,
@@ -71,7 +72,12 @@ def scene(province):
         "due_tomorrow": due_on(province, working_day_after(province, day), name="Trần Ngày Mai"),
         "due_in_two": due_on(province, working_day_after(province, day, 2)),
         "due_later": due_on(province, working_day_after(province, day, 6)),
-        "overdue": due_on(province, working_day_before(province, day, 3), name="Phạm Quá Hạn"),
+        # Three working days late, counted up to the last working day (a day off adds none).
+        "overdue": due_on(
+            province,
+            working_day_before(province, last_working_day(province, day), 3),
+            name="Phạm Quá Hạn",
+        ),
         "at_specialist": at_specialist(province),
         "processed": processed(province),
         "registered": register_online(province),
