@@ -110,9 +110,10 @@ test: setup
 TEST_DATES ?= 2026-03-09T08:15:00+07:00 2026-03-14T10:00:00+07:00 2026-02-17T09:00:00+07:00 2026-12-31T16:45:00+07:00
 test-dates: setup
 	$(BIN)/python manage.py collectstatic --noinput -v0 --ignore "scss"
-	for now in $(TEST_DATES); do \
-	  echo "== the suite at $$now"; MOTCUA_TEST_NOW=$$now $(BIN)/pytest -q $(PYTEST_ARGS) || exit 1; \
-	done
+	failed=""; for now in $(TEST_DATES); do \
+	  echo "== the suite at $$now"; MOTCUA_TEST_NOW=$$now $(BIN)/pytest -q $(PYTEST_ARGS) || failed="$$failed $$now"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "== failed at:$$failed"; exit 1; fi
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
