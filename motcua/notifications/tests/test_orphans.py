@@ -57,13 +57,14 @@ def test_a_rolled_back_acts_attachment_is_removed_once_old_enough(settings, tmp_
     enqueue("kept-1", commit=True)
     assert stored("orphan-1") == ["phieu.pdf"]
 
-    # Young files may belong to a transaction still running: left alone.
-    assert orphan_attachments_delete() == "0 orphaned attachment(s) deleted"
+    # Times by the storage's own clock (the file system's, which the tests' travelling clock
+    # does not move): a minute after the file was written it is young and may belong to a
+    # transaction still running, so it is left alone; two hours after, it goes.
+    written = default_storage.get_modified_time("notifications/orphan-1/phieu.pdf")
+    soon = written + timedelta(minutes=1)
+    assert orphan_attachments_delete(now=soon) == "0 orphaned attachment(s) deleted"
     assert stored("orphan-1") == ["phieu.pdf"]
 
-    # Two hours after the file was written, by the storage's own clock (the file system's, which
-    # the tests' travelling clock does not move).
-    written = default_storage.get_modified_time("notifications/orphan-1/phieu.pdf")
     later = written + timedelta(hours=2)
     assert orphan_attachments_delete(now=later) == "1 orphaned attachment(s) deleted"
     assert stored("orphan-1") == []
