@@ -17,6 +17,13 @@ class CalendarOverrideAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(AgencyOfficeHours)
 class AgencyOfficeHoursAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["agency", "morning_start", "morning_end", "afternoon_start", "afternoon_end"]
+    list_display = [
+        "agency",
+        "morning_start",
+        "morning_end",
+        "afternoon_start",
+        "afternoon_end",
+        "same_day_cutoff",
+    ]
     autocomplete_fields = ["agency"]
     search_fields = ["agency__name"]

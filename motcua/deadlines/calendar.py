@@ -8,14 +8,20 @@ The rules and where the law leaves a choice open (see docs/architecture.md, "Dea
 - A receipt outside office hours counts from the next working moment: after closing or on a
   day off from the next working morning, during lunch from the afternoon start, before opening
   from the opening.
+- A receipt on a day off (a centre open on Saturday, an online acceptance on Sunday): for
+  periods in days the day not counted (Civil Code Art. 147(2)) is the day of receipt
+  (`DayOffReceipt.RECEIPT_DAY`, default) or the next working day (`NEXT_WORKING_DAY`), a
+  setting carried as `WorkingCalendar.day_off_receipt`.
 - Working days are counted in one of two ways (`DayCount`, chosen per procedure):
   END_OF_DAY (default; Civil Code Arts. 147-148): the day of receipt is not counted, day 1 is
   the first working day after it, and the period ends at closing of the Nth working day;
   HOURS (industry practice, 1 day = 8 h): N x 8 working hours from the receipt time.
-- Same-day procedures follow the 15:00 rule (`same_day_due`).
+- Same-day procedures follow the 15:00 rule (`same_day_due`): counted from the cut-off or
+  earlier -> due that day; strictly after it -> the next working day. The cut-off is
+  `WorkingCalendar.same_day_cutoff` (per agency, else settings).
 - A pause ends in one of two ways (`ResumeMode`, chosen per procedure): RESTART (the full legal
   time again from the resume time) or EXTEND (the due time moves by the paused working time).
-- Early / on time / late is judged by date (`judge`).
+- Early / on time / late is judged by date or by time, one setting (`judge`).
 """
 
 from collections.abc import Iterator
@@ -23,11 +29,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .constants import DayCount, Judgement, ResumeMode
+from .conf import judgement_level
+from .constants import (
+    DEFAULT_SAME_DAY_CUTOFF,
+    DayCount,
+    DayOffReceipt,
+    Judgement,
+    JudgementLevel,
+    ResumeMode,
+)
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 HOURS_PER_DAY = 8  # the industry's working day in hours, whatever an agency's office hours are
-SAME_DAY_CUTOFF = time(15, 0)
+SAME_DAY_CUTOFF = time.fromisoformat(DEFAULT_SAME_DAY_CUTOFF)
 MAX_SEARCH_DAYS = 3700  # ten years: no calendar has that many days off in a row
 
 
@@ -83,19 +97,26 @@ def local(moment: datetime) -> datetime:
     return moment.astimezone(VN_TZ)
 
 
-def judge(finished_at: datetime, due_at: datetime) -> Judgement:
-    """Early, on time or late by calendar date in Vietnam: the same date as the due is on time
-    (the 766 reports compare dates; a full-timestamp comparison is the other practice)."""
+def judge(
+    finished_at: datetime, due_at: datetime, level: JudgementLevel | None = None
+) -> Judgement:
+    """Early, on time or late at `level` (default settings.MOTCUA_JUDGEMENT_LEVEL), dates in
+    Vietnam time. DATE (the 766 reports compare dates): before the due date is early, on it on
+    time whatever the hour, after it late. TIME: after the due moment is late (even on the due
+    date); at or before it, early when on an earlier date, else on time."""
+    level = judgement_level() if level is None else level
     finished, due = local(finished_at).date(), local(due_at).date()
+    if level == JudgementLevel.TIME and finished_at > due_at:
+        return Judgement.LATE
     if finished < due:
         return Judgement.EARLY
     return Judgement.ON_TIME if finished == due else Judgement.LATE
 
 
 def judge_step(finished_at: datetime, due_at: datetime) -> Judgement:
-    """A step of an internal process lasts hours, so a step handed on after its due time is
-    late even on the same date; otherwise early or on time by date, as `judge`."""
-    return Judgement.LATE if finished_at > due_at else judge(finished_at, due_at)
+    """A step of an internal process lasts hours, so it is always judged at time level: a step
+    handed on after its due time is late even on the same date."""
+    return judge(finished_at, due_at, JudgementLevel.TIME)
 
 
 @dataclass(frozen=True)
@@ -103,6 +124,8 @@ class WorkingCalendar:
     days_off: frozenset[date] = field(default_factory=frozenset)
     extra_working_days: frozenset[date] = field(default_factory=frozenset)
     hours: OfficeHours = field(default_factory=OfficeHours)
+    same_day_cutoff: time = SAME_DAY_CUTOFF
+    day_off_receipt: DayOffReceipt = DayOffReceipt.RECEIPT_DAY
 
     def is_working_day(self, day: date) -> bool:
         if day in self.extra_working_days:
@@ -125,6 +148,15 @@ class WorkingCalendar:
 
     def closing(self, day: date) -> datetime:
         return self.at(day, self.hours.afternoon_end)
+
+    def receipt_day(self, received_at: datetime) -> date:
+        """The day of receipt that a period in days does not count (Civil Code Art. 147(2)):
+        the receipt's date, or for a receipt on a day off under NEXT_WORKING_DAY the next
+        working day (as if received at its opening)."""
+        day = local(received_at).date()
+        if self.day_off_receipt == DayOffReceipt.NEXT_WORKING_DAY and not self.is_working_day(day):
+            return self.next_working_day(day)
+        return day
 
     def counted_from(self, received_at: datetime) -> datetime:
         """The first working moment at or after `received_at`."""
@@ -170,7 +202,7 @@ class WorkingCalendar:
             return self.add_working_hours(received_at, days * HOURS_PER_DAY)
         if days == 0:
             return self.closing(self.counted_from(received_at).date())
-        day = local(received_at).date()
+        day = self.receipt_day(received_at)
         for _ in range(days):
             day = self.next_working_day(day)
         return self.closing(day)
@@ -178,7 +210,7 @@ class WorkingCalendar:
     def period_start(self, received_at: datetime, period: Period) -> datetime:
         """When the clock starts: the opening of day 1 for END_OF_DAY, else `counted_from`."""
         if period.working_days and period.count == DayCount.END_OF_DAY:
-            return self.opening(self.next_working_day(local(received_at).date()))
+            return self.opening(self.next_working_day(self.receipt_day(received_at)))
         return self.counted_from(received_at)
 
     def due(self, received_at: datetime, period: Period) -> datetime:
@@ -193,20 +225,22 @@ class WorkingCalendar:
     def add_calendar_days(self, received_at: datetime, days: int) -> datetime:
         """Calendar days (Civil Code Arts. 147-148): the day of receipt is not counted, the
         period ends at closing of its last day, pushed to the next working day when that day is
-        off (domain-vn §2.3)."""
+        off (Art. 148(1) and (5); domain-vn §2.3)."""
         if days == 0:
             return self.same_day_due(received_at)
-        last = local(received_at).date() + timedelta(days=days)
+        last = self.receipt_day(received_at) + timedelta(days=days)
         if not self.is_working_day(last):
             last = self.next_working_day(last)
         return self.closing(last)
 
-    def same_day_due(self, received_at: datetime, cutoff: time = SAME_DAY_CUTOFF) -> datetime:
-        """The 15:00 rule: counted from before `cutoff` -> closing the same working day, else
-        closing of the next working day (a receipt after closing or on a day off counts from
-        the next working morning, so it is due at that day's closing)."""
+    def same_day_due(self, received_at: datetime, cutoff: time | None = None) -> datetime:
+        """The 15:00 rule: counted from `cutoff` (default `self.same_day_cutoff`) or earlier ->
+        closing the same working day; strictly after it ("received after 15:00") -> closing of
+        the next working day. A receipt after closing or on a day off counts from the next
+        working morning, so it is due at that day's closing (under either `day_off_receipt`)."""
+        cutoff = self.same_day_cutoff if cutoff is None else cutoff
         start = self.counted_from(received_at)
-        if start.timetz().replace(tzinfo=None) < cutoff:
+        if start.timetz().replace(tzinfo=None) <= cutoff:
             return self.closing(start.date())
         return self.closing(self.next_working_day(start.date()))
 

@@ -33,7 +33,8 @@ class CalendarOverride(models.Model):
 
 
 class AgencyOfficeHours(models.Model):
-    """An agency's office hours; agencies without a row use settings.MOTCUA_OFFICE_HOURS."""
+    """An agency's office hours and same-day cut-off; agencies without a row use
+    settings.MOTCUA_OFFICE_HOURS and settings.MOTCUA_SAME_DAY_CUTOFF."""
 
     agency = models.OneToOneField(
         Agency, on_delete=models.CASCADE, related_name="office_hours", verbose_name=_("agency")
@@ -42,6 +43,15 @@ class AgencyOfficeHours(models.Model):
     morning_end = models.TimeField(_("morning end"), default=time(11, 30))
     afternoon_start = models.TimeField(_("afternoon start"), default=time(13, 0))
     afternoon_end = models.TimeField(_("afternoon end"), default=time(17, 0))
+    same_day_cutoff = models.TimeField(
+        _("same-day cut-off"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A same-day dossier received at this time or earlier is due the same day, one "
+            "received after it the next working day. Empty: the setting (15:00 by default)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("office hours")
@@ -58,4 +68,9 @@ class AgencyOfficeHours(models.Model):
         if not self.morning_end <= self.afternoon_start:
             raise ValidationError(
                 {"afternoon_start": _("The afternoon must start after the morning ends.")}
+            )
+        cutoff = self.same_day_cutoff
+        if cutoff is not None and not self.morning_start <= cutoff <= self.afternoon_end:
+            raise ValidationError(
+                {"same_day_cutoff": _("The same-day cut-off must fall within the office hours.")}
             )

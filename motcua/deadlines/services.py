@@ -43,19 +43,28 @@ def calendar_override_set(
 
 @transaction.atomic
 def office_hours_set(
-    *, agency: Any, hours: tuple[time, time, time, time], actor: Any = None
+    *,
+    agency: Any,
+    hours: tuple[time, time, time, time],
+    same_day_cutoff: time | None = None,
+    actor: Any = None,
 ) -> AgencyOfficeHours:
-    """Set `agency`'s office hours: morning start, morning end, afternoon start, afternoon end."""
+    """Set `agency`'s office hours (morning start, morning end, afternoon start, afternoon
+    end) and same-day cut-off (None: settings.MOTCUA_SAME_DAY_CUTOFF)."""
     row = AgencyOfficeHours.objects.filter(agency=agency).first() or AgencyOfficeHours(
         agency=agency
     )
     row.morning_start, row.morning_end, row.afternoon_start, row.afternoon_end = hours
+    row.same_day_cutoff = same_day_cutoff
     _validated(row)
     row.save()
     audit.record(
         action="deadlines.agencyofficehours.set",
         actor=actor,
         subject=row,
-        data={"hours": [value.isoformat() for value in hours]},
+        data={
+            "hours": [value.isoformat() for value in hours],
+            "same_day_cutoff": same_day_cutoff.isoformat() if same_day_cutoff else None,
+        },
     )
     return row

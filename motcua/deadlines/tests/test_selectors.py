@@ -3,6 +3,7 @@
 from datetime import date, datetime, time
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 from motcua.accounts.constants import AgencyKind, Level
@@ -10,10 +11,10 @@ from motcua.accounts.models import Agency
 from motcua.core.errors import ValidationFailed
 from motcua.core.models import AuditEvent
 from motcua.deadlines import services
-from motcua.deadlines.calendar import VN_TZ, OfficeHours
-from motcua.deadlines.constants import OverrideKind
+from motcua.deadlines.calendar import VN_TZ, OfficeHours, Period
+from motcua.deadlines.constants import DayOffReceipt, JudgementLevel, OverrideKind
 from motcua.deadlines.models import AgencyOfficeHours, CalendarOverride
-from motcua.deadlines.selectors import calendar_for, library_days
+from motcua.deadlines.selectors import calendar_for, judgement_level, library_days
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +144,97 @@ def test_admin_rejects_office_hours_out_of_order(admin_client, agency):
     )
     assert response.status_code == 200
     assert not AgencyOfficeHours.objects.exists()
+
+
+# The same-day cut-off: settings.MOTCUA_SAME_DAY_CUTOFF, or the agency's own (provinces differ).
+@pytest.mark.parametrize(
+    ("setting", "agency_cutoff", "received", "due", "source"),
+    [
+        ("15:00", None, "2026-03-11 15:00", "2026-03-11 17:00", "Decree 23/2015 Art. 7"),
+        ("15:00", None, "2026-03-11 15:01", "2026-03-12 17:00", "Decree 23/2015 Art. 7"),
+        ("16:00", None, "2026-03-11 15:30", "2026-03-11 17:00", "setting MOTCUA_SAME_DAY_CUTOFF"),
+        ("15:00", "14:00", "2026-03-11 14:30", "2026-03-12 17:00", "AgencyOfficeHours"),
+        ("14:00", "16:30", "2026-03-11 16:30", "2026-03-11 17:00", "AgencyOfficeHours"),
+        ("15:00", "14:00", "2026-02-13 14:30", "2026-02-23 17:00", "AgencyOfficeHours, Tết 2026"),
+    ],
+)
+def test_same_day_cutoff_from_settings_or_the_agency(
+    agency, settings, setting, agency_cutoff, received, due, source
+):
+    settings.MOTCUA_SAME_DAY_CUTOFF = setting
+    if agency_cutoff:
+        services.office_hours_set(
+            agency=agency,
+            hours=(time(7, 30), time(11, 30), time(13), time(17)),
+            same_day_cutoff=time.fromisoformat(agency_cutoff),
+        )
+    calendar = calendar_for(agency)
+    assert calendar.same_day_cutoff == time.fromisoformat(agency_cutoff or setting), source
+    moment = datetime.fromisoformat(received).replace(tzinfo=VN_TZ)
+    assert calendar.same_day_due(moment) == datetime.fromisoformat(due).replace(tzinfo=VN_TZ)
+    assert calendar_for().same_day_cutoff == time.fromisoformat(setting)  # no agency
+
+
+def test_a_bad_cutoff_setting_is_a_configuration_error(settings):
+    settings.MOTCUA_SAME_DAY_CUTOFF = "3pm"
+    with pytest.raises(ImproperlyConfigured, match="MOTCUA_SAME_DAY_CUTOFF"):
+        calendar_for()
+
+
+def test_the_agency_cutoff_must_fall_within_its_office_hours(agency):
+    with pytest.raises(ValidationFailed):
+        services.office_hours_set(
+            agency=agency,
+            hours=(time(7, 30), time(11, 30), time(13), time(17)),
+            same_day_cutoff=time(18),
+        )
+    assert not AgencyOfficeHours.objects.exists()
+
+
+def test_admin_sets_an_agency_cutoff_with_an_audit_event(admin_client, agency):
+    form = {
+        "agency": agency.pk,
+        "morning_start": "07:30",
+        "morning_end": "11:30",
+        "afternoon_start": "13:00",
+        "afternoon_end": "17:00",
+    }
+    url = reverse("admin:deadlines_agencyofficehours_add")
+    response = admin_client.post(url, {**form, "same_day_cutoff": "06:00"})
+    assert response.status_code == 200  # before opening: refused
+    assert not AgencyOfficeHours.objects.exists()
+    response = admin_client.post(url, {**form, "same_day_cutoff": "14:30"})
+    assert response.status_code == 302
+    assert AgencyOfficeHours.objects.get().same_day_cutoff == time(14, 30)
+    assert AuditEvent.objects.filter(action="deadlines.agencyofficehours.created").exists()
+    assert calendar_for(agency).same_day_cutoff == time(14, 30)
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ("receipt_day", DayOffReceipt.RECEIPT_DAY),
+        ("next_working_day", DayOffReceipt.NEXT_WORKING_DAY),
+    ],
+)
+def test_the_day_off_receipt_rule_comes_from_settings(settings, setting, expected):
+    settings.MOTCUA_DAY_OFF_RECEIPT_COUNTS_FROM = setting
+    calendar = calendar_for(years=[2025])
+    assert calendar.day_off_receipt == expected
+    saturday = datetime(2025, 3, 1, 10, tzinfo=VN_TZ)
+    monday_or_tuesday = 3 if expected == DayOffReceipt.RECEIPT_DAY else 4
+    assert calendar.due(saturday, Period(working_days=1)) == datetime(
+        2025, 3, monday_or_tuesday, 17, tzinfo=VN_TZ
+    )
+
+
+def test_a_bad_day_off_receipt_setting_is_a_configuration_error(settings):
+    settings.MOTCUA_DAY_OFF_RECEIPT_COUNTS_FROM = "monday"
+    with pytest.raises(ImproperlyConfigured, match="MOTCUA_DAY_OFF_RECEIPT_COUNTS_FROM"):
+        calendar_for()
+
+
+def test_judgement_level_selector(settings):
+    assert judgement_level() == JudgementLevel.DATE
+    settings.MOTCUA_JUDGEMENT_LEVEL = "time"
+    assert judgement_level() == JudgementLevel.TIME
