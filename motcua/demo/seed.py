@@ -5,12 +5,16 @@ Loads only what is missing, so an administrator's edits survive `make run`: agen
 procedures already in the database are left as they are (their identifier, online type and
 channels included), users that exist keep their password and roles, processes are created only
 for a procedure and agency without any, and dossiers only into a database without dossiers.
+Two corrections reach a database an earlier load filled, where its rows are still as that load
+left them: placeholder identifier codes are cleared, and the same-day procedures stored as
+1 working day get 0 (data/SOURCES.md).
 
 Never enabled in production: the command refuses to run unless DEBUG is on or --force is given.
 """
 
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +27,7 @@ from motcua.accounts import services as account_services
 from motcua.accounts.constants import Role
 from motcua.accounts.models import Agency, User
 from motcua.catalogue import services as catalogue_services
+from motcua.catalogue.constants import TimeUnit
 from motcua.catalogue.models import Field, Procedure
 from motcua.eforms import services as eform_services
 
@@ -122,7 +127,9 @@ def seed(*, password: str = DEMO_PASSWORD, dossiers: bool = True) -> SeedReport:
     report = SeedReport()
     with transaction.atomic():
         report.agencies = _load_agencies(load_json("agencies.json"))
-        report.procedures = _load_catalogue(load_json("catalogue.json"))
+        catalogue = load_json("catalogue.json")
+        report.procedures = _load_catalogue(catalogue)
+        _same_day_corrected(catalogue)
         eform_services.eform_load_bundled(actor=None)
         _admin_group()
         report.users = _load_users(password=password)
@@ -136,15 +143,18 @@ def seed(*, password: str = DEMO_PASSWORD, dossiers: bool = True) -> SeedReport:
 
 
 def _load_agencies(document: dict[str, Any]) -> int:
-    """Import the agencies whose key is not in the database. Agencies they link to (parent,
+    """Import the agencies whose key is not in the database, and clear the placeholder codes an
+    earlier demo load gave (see _placeholders_retired). Agencies they link to (parent,
     predecessors) that exist already go into the import with their current values, so the
     import leaves them exactly as they are."""
     rows = document["agencies"]
     existing = set(Agency.objects.values_list("slug", flat=True))
     missing = [row for row in rows if row["key"] not in existing]
-    if not missing:
+    imported = [*missing, *_placeholders_retired(rows)]
+    if not imported:
         return 0
-    linked = _linked_keys(missing) & existing
+    keys = {row["key"] for row in imported}
+    linked = (_linked_keys(imported) & existing) - keys
     closure: dict[str, dict[str, Any]] = {}
     while linked:
         for agency in Agency.objects.filter(slug__in=linked).select_related("parent"):
@@ -153,12 +163,34 @@ def _load_agencies(document: dict[str, Any]) -> int:
             key
             for row in closure.values()
             for key in _linked_keys([row])
-            if key not in closure and key in existing
+            if key not in closure and key not in keys and key in existing
         }
     account_services.agency_import(
-        document={**document, "agencies": [*closure.values(), *missing]}, actor=None
+        document={**document, "agencies": [*closure.values(), *imported]}, actor=None
     )
     return len(missing)
+
+
+# An earlier demo load gave departments and communes placeholder codes in the official format
+# (000.00.11.H49-000.00.89.H49); they are not Quảng Ninh's codes (data/SOURCES.md).
+PLACEHOLDER_NOTE = "a demo placeholder in the official format"
+
+
+def _placeholders_retired(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The agencies that still carry a placeholder code from an earlier demo load (code and
+    source unchanged since), as they stand but with the data file's empty code and source. An
+    administrator who entered a real code changed the source or the code: left alone."""
+    data = {row["key"]: row for row in rows if not row["identifier"]}
+    stale = (
+        Agency.objects.filter(slug__in=data, source__contains=PLACEHOLDER_NOTE)
+        .exclude(identifier="")
+        .select_related("parent")
+    )
+    return [
+        {**_agency_row(agency), "identifier": "", "source": data[agency.slug]["source"]}
+        for agency in stale
+        if f"Identifier {agency.identifier}: {PLACEHOLDER_NOTE}" in agency.source
+    ]
 
 
 def _linked_keys(rows: list[dict[str, Any]]) -> set[str]:
@@ -205,6 +237,41 @@ def _load_catalogue(document: dict[str, Any]) -> int:
         document={**document, "fields": fields, "procedures": missing}, actor=None
     )
     return len(missing)
+
+
+# Same-day procedures an earlier demo load stored as 1 working day; the law says within the day
+# (0 working days; data/SOURCES.md, catalogue item 10).
+SAME_DAY = ("1.001193", "1.000656", "2.000815", "2.000884")
+SAME_DAY_NOTE = "Legal time: 0 working days"
+
+
+def _same_day_corrected(document: dict[str, Any]) -> int:
+    """Give the data file's 0 working days to the same-day procedures an earlier load stored as
+    1 working day, where the record is still as it left them: its source note lacks the
+    correction and every channel says 1 working day (an administrator's other value stays)."""
+    rows = {row["national_code"]: row for row in document["procedures"]}
+    stale = (
+        Procedure.objects.filter(national_code__in=SAME_DAY)
+        .exclude(source_note__contains=SAME_DAY_NOTE)
+        .prefetch_related("channels")
+    )
+    fixed = 0
+    for procedure in stale:
+        channels = list(procedure.channels.all())
+        if not channels or any(
+            c.time_value != 1 or c.time_unit != TimeUnit.WORKING_DAY for c in channels
+        ):
+            continue
+        wanted = {row["channel"]: row for row in rows[procedure.national_code]["channels"]}
+        for channel in channels:
+            if channel.channel in wanted:
+                channel.time_value = Decimal(wanted[channel.channel]["time_value"])
+                channel.time_note = wanted[channel.channel]["time_note"]
+                channel.save(update_fields=["time_value", "time_note"])
+        procedure.source_note = rows[procedure.national_code]["source_note"]
+        catalogue_services.procedure_save(procedure=procedure, actor=None)
+        fixed += 1
+    return fixed
 
 
 # --- users and the administrators' group ---------------------------------------------------------

@@ -19,6 +19,7 @@ from motcua.core.errors import DomainError
 from motcua.deadlines.calendar import local
 from motcua.deadlines.selectors import calendar_for
 from motcua.dossiers import generator
+from motcua.dossiers.codes import numbering_filter
 from motcua.dossiers.constants import Act, DossierStatus, ReturnMethod
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.ratings import dossier_rate
@@ -75,7 +76,7 @@ def load() -> int:
     if Dossier.objects.exists():
         return 0
     for key, codes, count, citizen in GENERATED:
-        if not Agency.objects.filter(slug=key).exclude(identifier="").exists():
+        if not Agency.objects.filter(numbering_filter(), slug=key).exists():
             continue
         generator.generate(
             generator.Options(

@@ -39,6 +39,7 @@ from motcua.eforms.selectors import draft_file_open
 from motcua.eforms.services import draft_delete
 
 from . import notices
+from .codes import numbering_filter
 from .constants import FilePurpose, ReturnMethod
 from .files import delete_stored, dossier_file_add
 from .models import Dossier, DossierFile
@@ -56,14 +57,13 @@ MAX_ADDRESS_LENGTH = 500  # Dossier.result_delivery_address
 
 def receiving_agencies(procedure: Procedure) -> QuerySet[Agency]:
     """Where a citizen may send an application for `procedure`: the agencies of the kind that
-    settles it, in force today, that can number dossiers (they have an identifier code).
+    settles it, in force today, that can number dossiers (dossiers.codes.numbering_filter: an
+    identifier code of their own, or an ancestor's under MOTCUA_NUMBER_WITH_ANCESTOR_IDENTIFIER).
     Reception does not depend on where the applicant lives (Decree 118/2025)."""
     today = timezone.localdate()
-    return (
-        Agency.objects.filter(valid_on(today), kind=procedure.agency_kind)
-        .exclude(identifier="")
-        .order_by("name")
-    )
+    return Agency.objects.filter(
+        valid_on(today), numbering_filter(), kind=procedure.agency_kind
+    ).order_by("name")
 
 
 def declaration_missing() -> str:

@@ -157,7 +157,7 @@ def test_birth_registration_online_at_a_commune(page, live_server, demo):
     do(page, "accept", "Tiếp nhận")
     dossier.refresh_from_db()
     code = dossier.code
-    assert dossier.status == DossierStatus.ACCEPTED and code.startswith("000.00.17.H49-")
+    assert dossier.status == DossierStatus.ACCEPTED and code.startswith("000.00.00.H49-")
     do(page, "forward", "Chuyển bước xử lý tiếp theo")
 
     # The civil-status officer and the chairman take it to the result.
@@ -193,7 +193,7 @@ def test_judicial_record_at_the_service_centre(page, live_server, demo):
         if not box.is_checked():
             page.locator(f"label[for='{box.get_attribute('id')}']").click()
     page.get_by_role("button", name="Ghi nhận kết quả kiểm tra").click()
-    page.wait_for_url("**/can-bo/ho-so/000.00.86.H49-*/")
+    page.wait_for_url("**/can-bo/ho-so/000.00.00.H49-*/")
     dossier = Dossier.objects.get(applicant_name=applicant)
     code = dossier.code
     do(page, "forward", "Chuyển bước xử lý tiếp theo")

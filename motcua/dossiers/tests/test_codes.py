@@ -10,8 +10,8 @@ from django.utils import translation
 from motcua.accounts.constants import AgencyKind, Level
 from motcua.accounts.models import Agency
 from motcua.core.errors import DomainError
+from motcua.dossiers.codes import dossier_code_next, numbering_agency, numbering_filter
 from motcua.dossiers.models import DossierCodeCounter
-from motcua.dossiers.services import dossier_code_next
 
 DAY = date(2025, 9, 21)
 CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}$")
@@ -126,6 +126,126 @@ def test_concurrent_transactions_take_unique_gap_free_numbers():
                 try:
                     with transaction.atomic():
                         code = dossier_code_next(agency=agency, received_on=DAY)
+                        if (n + i) % 3 == 0:
+                            raise Rollback
+                    committed.append(code)
+                except Rollback:
+                    pass
+        finally:
+            connections.close_all()
+        return committed
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        codes = [code for result in pool.map(take, range(threads)) for code in result]
+    expected = [f"000.00.00.H49-250921-{n:04d}" for n in range(1, len(codes) + 1)]
+    assert len(codes) == 32  # 48 transactions, 16 rolled back
+    assert sorted(codes) == expected
+    assert DossierCodeCounter.objects.get().last_number == len(codes)
+
+
+# --- numbering with the nearest ancestor's code ----------------------------------------------
+# Circular 01/2018 Art. 19: the code begins with the receiving agency's identifier (QCVN
+# 102:2016). No text says how an agency without one numbers: unconfirmed, setting
+# MOTCUA_NUMBER_WITH_ANCESTOR_IDENTIFIER (default on).
+ART_19 = "Circular 01/2018 Art. 19"
+ANCESTOR = "unconfirmed, setting MOTCUA_NUMBER_WITH_ANCESTOR_IDENTIFIER"
+
+
+def make_tree(codes: dict[str, str]) -> dict[str, Agency]:
+    """A chain province > centre > department > office > desk (4 levels below the province),
+    each with the code given (or none)."""
+    agencies: dict[str, Agency] = {}
+    parent = None
+    for slug in ("province", "centre", "department", "office", "desk"):
+        parent = agencies[slug] = Agency.objects.create(
+            slug=slug,
+            identifier=codes.get(slug, ""),
+            name=f"Cơ quan {slug}",
+            kind=AgencyKind.SERVICE_CENTRE,
+            level=Level.PROVINCE,
+            parent=parent,
+        )
+    return agencies
+
+
+@pytest.mark.parametrize(
+    ("setting", "codes", "receiving", "numbering", "source"),
+    [
+        (True, {"province": "000.00.00.H49"}, "province", "province", ART_19),
+        (False, {"province": "000.00.00.H49"}, "province", "province", ART_19),
+        (True, {"province": "000.00.00.H49"}, "centre", "province", ANCESTOR),
+        (True, {"province": "000.00.00.H49"}, "department", "province", ANCESTOR),
+        (True, {"province": "000.00.00.H49"}, "office", "province", ANCESTOR),
+        (True, {"province": "000.00.00.H49"}, "desk", None, ANCESTOR + ": 3 levels at most"),
+        (True, {"province": "000.00.00.H49", "department": "000.00.86.H49"}, "office",
+         "department", ANCESTOR + ": the nearest"),
+        (True, {"province": "000.00.00.H49", "department": "000.00.86.H49"}, "department",
+         "department", ART_19 + ": its own code first"),
+        (False, {"province": "000.00.00.H49"}, "centre", None, ANCESTOR + " off"),
+        (True, {}, "department", None, ANCESTOR + ": no coded ancestor"),
+    ],
+)  # fmt: skip
+def test_which_agency_numbers(db, settings, setting, codes, receiving, numbering, source):
+    settings.MOTCUA_NUMBER_WITH_ANCESTOR_IDENTIFIER = setting
+    agencies = make_tree(codes)
+    agency = agencies[receiving]
+    found = numbering_agency(agency)
+    assert (found.slug if found else None) == numbering, source
+    offered = Agency.objects.filter(numbering_filter())
+    assert offered.filter(pk=agency.pk).exists() == (numbering is not None), source
+    if numbering is None:
+        with translation.override("vi"), pytest.raises(DomainError) as error:
+            dossier_code_next(agency=agency, received_on=DAY)
+        assert error.value.code == "agency_without_identifier", source
+        assert not DossierCodeCounter.objects.exists()
+    else:
+        code = dossier_code_next(agency=agency, received_on=DAY)
+        assert code == f"{codes[numbering]}-250921-0001", source
+        assert DossierCodeCounter.objects.get().agency == agencies[numbering]
+
+
+def test_the_filter_agrees_with_numbering_agency(db, settings):
+    make_tree({"province": "000.00.00.H49", "office": "000.01.86.H49"})
+    for setting, expected in ((True, 5), (False, 2)):
+        settings.MOTCUA_NUMBER_WITH_ANCESTOR_IDENTIFIER = setting
+        offered = set(Agency.objects.filter(numbering_filter()).values_list("slug", flat=True))
+        numbering = {a.slug for a in Agency.objects.all() if numbering_agency(a) is not None}
+        assert offered == numbering and len(offered) == expected
+
+
+def test_agencies_sharing_a_code_share_its_counter(db):
+    """A centre and a department numbering with the province's code take the province's
+    counter, so their codes never repeat; the province's own dossiers follow in the same row."""
+    agencies = make_tree({"province": "000.00.00.H49"})
+    codes = [
+        dossier_code_next(agency=agencies[slug], received_on=DAY)
+        for slug in ("centre", "department", "province", "centre", "office")
+    ]
+    assert codes == [f"000.00.00.H49-250921-{n:04d}" for n in range(1, 6)]
+    assert DossierCodeCounter.objects.get().agency == agencies["province"]
+    other_day = dossier_code_next(agency=agencies["department"], received_on=date(2025, 9, 22))
+    assert other_day == "000.00.00.H49-250922-0001"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_agencies_sharing_a_code_take_unique_gap_free_numbers():
+    """Eight threads receive at three agencies that number with the province's code; every
+    third transaction rolls back."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers itself; the row lock matters on PostgreSQL")
+    agencies = make_tree({"province": "000.00.00.H49"})
+    receivers = [agencies["centre"], agencies["department"], agencies["office"]]
+    threads, rounds = 8, 6
+    start = threading.Barrier(threads)
+
+    def take(n: int) -> list[str]:
+        committed = []
+        try:
+            start.wait()
+            for i in range(rounds):
+                try:
+                    with transaction.atomic():
+                        code = dossier_code_next(agency=receivers[(n + i) % 3], received_on=DAY)
                         if (n + i) % 3 == 0:
                             raise Rollback
                     committed.append(code)
