@@ -1,9 +1,11 @@
-"""The dossier tracking register (Mẫu 06, Sổ theo dõi hồ sơ, Circular 01/2018/TT-VPCP) of one
-agency for a period, as rows, as a PDF and as an XLSX workbook (docs/slips.md).
+"""The dossier tracking register (Sổ theo dõi hồ sơ: Mẫu 06 of Circular 01/2018/TT-VPCP, Mẫu 07
+of Circular 03/2025/TT-VPCP, by the period's last day) of one agency for a period, as rows, as a
+PDF and as an XLSX workbook (docs/slips.md).
 
 The register lists the dossiers the agency **received** (accepted, `accepted_at`, by date in
 Vietnam time) in the period, both days included, oldest first, among those the user may see
-(`selectors.dossier_list_visible`). One row per dossier: code, procedure, number of sets,
+(`selectors.dossier_list_visible`), numbered by their entry in the agency's book of the year
+(`slip_register`). One row per dossier: code, procedure, number of sets,
 applicant, address and phone, the lead agency, the dates (received, appointment, handed over
 for processing, result ready, result returned), early / on time / late, a blank column for the
 recipient's signature and notes. Nothing is written.
@@ -12,7 +14,6 @@ Like the slips, the PDF and the workbook are Vietnamese administrative documents
 in Vietnamese whatever the language of the page that asks for them.
 """
 
-import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -23,12 +24,6 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from motcua.accounts.constants import Role
 from motcua.accounts.models import Agency, User
@@ -38,11 +33,13 @@ from motcua.deadlines.calendar import VN_TZ, local
 from motcua.documents.pdf import render_pdf
 
 from .constants import PAUSED_STATUSES, DossierStatus
+from .form_sets import FormSet, form_set_on
 from .models import Dossier, StepRecord
 from .selectors import dossier_list_visible
+from .slip_parts import place_name
+from .slip_register import RegisterEntry, register_entries
 from .slips import JUDGEMENTS, SLIP_LANGUAGE, Moment
 
-FORM_NUMBER = "06"
 TEMPLATE = "slips/register.html"
 MAX_DAYS = 366  # the longest period, both days counted: a leap year
 MAX_PDF_ROWS = 3000  # about 200 A4 pages; longer registers are split by period
@@ -87,7 +84,8 @@ COLUMNS: tuple[Column, ...] = (
 @dataclass(frozen=True)
 class RegisterRow:
     """One dossier in the register. Dates are days in Vietnam time; `judgement` and `note`
-    are in the language active when the row was built."""
+    are in the language active when the row was built. `number` is the dossier's entry (số thứ
+    tự) in the agency's book `book` (quyển số) of its year of receipt."""
 
     number: int
     key: str  # the dossier's code (the back office addresses it by it)
@@ -106,6 +104,7 @@ class RegisterRow:
     returned: date | None
     judgement: str
     note: str
+    book: str = ""
     signature: str = ""  # left blank: the recipient signs the printed register
 
     @property
@@ -131,6 +130,16 @@ class Register:
     @property
     def period(self) -> str:
         return period_text(self.date_from, self.date_to)
+
+    @property
+    def form_set(self) -> FormSet:
+        return form_set_on(self.date_to)
+
+    @property
+    def books(self) -> str:
+        """ "Quyển số: 2026" (both years when the period spans two); empty without rows."""
+        books = ", ".join(dict.fromkeys(row.book for row in self.rows if row.book))
+        return _("Book no.: %(books)s") % {"books": books} if books else ""
 
 
 # --- the rows -----------------------------------------------------------------------------------
@@ -195,25 +204,27 @@ def register_dossiers(
 def register_rows(
     *, user: User, agency: Agency, date_from: date, date_to: date, limit: int | None = None
 ) -> list[RegisterRow]:
-    """The register's rows (at most `limit`), numbered from 1, in one query for the dossiers;
-    ValidationFailed for a bad period."""
+    """The register's rows (at most `limit`), numbered by their entry in the agency's book, in
+    one query for the dossiers and two for the entries; ValidationFailed for a bad period."""
     dossiers = register_dossiers(user=user, agency=agency, date_from=date_from, date_to=date_to)
     if limit is not None:
         dossiers = dossiers[:limit]
-    return list(_rows(dossiers))
+    entries = register_entries(agency=agency, date_from=date_from, date_to=date_to)
+    return list(_rows(dossiers, entries))
 
 
-def _rows(dossiers: Iterable[Dossier]) -> Iterator[RegisterRow]:
+def _rows(dossiers: Iterable[Dossier], entries: dict[int, RegisterEntry]) -> Iterator[RegisterRow]:
     for number, dossier in enumerate(dossiers, start=1):
-        yield register_row(dossier, number)
+        yield register_row(dossier, entries.get(dossier.pk) or RegisterEntry("", number))
 
 
-def register_row(dossier: Dossier, number: int) -> RegisterRow:
+def register_row(dossier: Dossier, entry: RegisterEntry) -> RegisterRow:
     """The row of one dossier of `register_dossiers` (which annotates `handed_over_at`)."""
     assert dossier.accepted_at is not None
     lead = dossier.process.agency if dossier.process else dossier.receiving_agency
     return RegisterRow(
-        number=number,
+        number=entry.entry,
+        book=entry.book,
         key=dossier.key,
         code=dossier.code or "",
         procedure=dossier.procedure.name,
@@ -263,8 +274,9 @@ def period_text(date_from: date, date_to: date) -> str:
 
 
 def register_filename(agency: Agency, date_from: date, date_to: date, extension: str) -> str:
-    """ "mau-06-xa-a-20260301-20260331.pdf"."""
-    return f"mau-{FORM_NUMBER}-{agency.slug}-{date_from:%Y%m%d}-{date_to:%Y%m%d}.{extension}"
+    """ "mau-07-xa-a-20260301-20260331.pdf" (the form's number in the set of `date_to`)."""
+    number = form_set_on(date_to).forms["register"].number
+    return f"mau-{number}-{agency.slug}-{date_from:%Y%m%d}-{date_to:%Y%m%d}.{extension}"
 
 
 def _register(
@@ -325,14 +337,19 @@ def register_pdf(
         )
         % {"max": MAX_PDF_ROWS},
     )
+    form_set = register.form_set
     with translation.override(language):
+        issued = Moment(local(timezone.now()))
         context = {
             "kind": "register",
-            "form_number": FORM_NUMBER,
+            "form_number": form_set.forms["register"].number,
+            "form_ref": form_set.reference("register"),
             "title": str(TITLE),
             "agency": _masthead(agency),
-            "issued": Moment.of(timezone.now()),
+            "issued": issued,
+            "dated": issued.dated_in(place_name(agency)),
             "period": register.period,
+            "books": register.books,
             "label": {column.key: column.label for column in COLUMNS},
             "dates_label": DATES_LABEL,
             "rows": register.rows,
@@ -341,161 +358,8 @@ def register_pdf(
         return render_pdf(TEMPLATE, context)
 
 
-# --- the workbook -------------------------------------------------------------------------------
+# The workbook lives in slip_register_xlsx (this module would pass 500 lines); imported last,
+# as it reads this module's names.
+from .slip_register_xlsx import FIRST_DATA_ROW, HEADER_ROWS, register_xlsx  # noqa: E402
 
-THIN = Side(style="thin", color="000000")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_ROWS = (8, 9)  # two heading rows: "Day, month, year" spans the dates
-FIRST_DATA_ROW = 10
-
-
-def register_xlsx(
-    *,
-    user: User,
-    agency: Agency,
-    date_from: date,
-    date_to: date,
-    language: str = SLIP_LANGUAGE,
-) -> bytes:
-    """The register as an XLSX workbook, one sheet laid out like the printed register (A4
-    landscape, one page wide, headings repeated on every page); dates are Excel dates.
-    ValidationFailed for a bad period or more than MAX_XLSX_ROWS dossiers."""
-    register = _register(
-        user=user,
-        agency=agency,
-        date_from=date_from,
-        date_to=date_to,
-        language=language,
-        limit=MAX_XLSX_ROWS,
-        too_long=_(
-            "The register of this period holds more than %(max)d dossiers, too many for one "
-            "spreadsheet; choose a shorter period."
-        )
-        % {"max": MAX_XLSX_ROWS},
-    )
-    with translation.override(language):
-        workbook = Workbook(write_only=True)  # streamed: a year of a busy centre fits
-        sheet = workbook.create_sheet(_("Dossier tracking register")[:31])
-        _sheet_setup(sheet)
-        for row in _sheet_rows(sheet, register):
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
-
-
-def _sheet_setup(sheet: Worksheet) -> None:
-    """Widths, frozen headings and print setup: set before the first row is written."""
-    for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = f"C{FIRST_DATA_ROW}"  # the headings, the number and the code
-    sheet.print_title_rows = f"{HEADER_ROWS[0]}:{HEADER_ROWS[-1]}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0  # as many pages down as needed
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
-    sheet.print_options.horizontalCentered = True
-    sheet.oddFooter.center.text = "&P / &N"
-
-
-def _sheet_rows(sheet: Worksheet, register: Register) -> Iterator[list[Any]]:
-    """The sheet's rows in order (the merges are recorded on the way)."""
-    width = len(COLUMNS)
-    last = get_column_letter(width)
-    left_end = get_column_letter(6)  # the agency's block over the first six columns
-    right_start = get_column_letter(width - 5)  # the motto's block over the last six
-    masthead = _masthead(register.agency)
-
-    def cell(value: Any, **style: Any) -> WriteOnlyCell:
-        item = WriteOnlyCell(sheet, value=_clean(value))
-        if isinstance(item.value, str):
-            item.data_type = "s"  # never a formula, even when the text starts with "="
-        for name, setting in style.items():
-            setattr(item, name, setting)
-        return item
-
-    def merge(ref: str) -> None:
-        sheet.merged_cells.add(ref)
-
-    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    top = Alignment(vertical="top", wrap_text=True)
-    top_center = Alignment(horizontal="center", vertical="top", wrap_text=True)
-    gap = [None] * (width - 12)
-
-    # 1-2: the governing body and the agency (left), the national motto (right)
-    upper = (masthead["parent"] or masthead["name"]).upper()
-    second = masthead["name"].upper() if masthead["parent"] else ""
-    motto = (_("SOCIALIST REPUBLIC OF VIET NAM"), _("Independence - Freedom - Happiness"))
-    for number, (agency_line, motto_line) in enumerate(
-        zip((upper, second), motto, strict=True), start=1
-    ):
-        bold = number == 2 or not masthead["parent"]
-        yield [
-            cell(agency_line, font=Font(bold=bold), alignment=center),
-            *[None] * 5,
-            *gap,
-            cell(motto_line, font=Font(bold=True), alignment=center),
-        ]
-        merge(f"A{number}:{left_end}{number}")
-        merge(f"{right_start}{number}:{last}{number}")
-    yield []
-    # 4-6: title, period, form
-    yield [cell(str(TITLE), font=Font(bold=True, size=14), alignment=center)]
-    yield [cell(register.period, font=Font(italic=True), alignment=center)]
-    form = _("Form %(number)s, Circular 01/2018/TT-VPCP") % {"number": FORM_NUMBER}
-    yield [cell(form, font=Font(italic=True, size=9), alignment=center)]
-    for number in (4, 5, 6):
-        merge(f"A{number}:{last}{number}")
-    yield []
-    # 8-9: the headings
-    first, second_row = HEADER_ROWS
-    dates = [index for index, column in enumerate(COLUMNS, start=1) if column.kind == "date"]
-    heading = Font(bold=True)
-    upper_cells, lower_cells = [], []
-    for index, column in enumerate(COLUMNS, start=1):
-        letter = get_column_letter(index)
-        if index in dates:
-            upper_value = str(DATES_LABEL) if index == dates[0] else None
-            lower_value = str(column.label)
-        else:
-            upper_value, lower_value = str(column.label), None
-            merge(f"{letter}{first}:{letter}{second_row}")
-        upper_cells.append(cell(upper_value, font=heading, alignment=center, border=BORDER))
-        lower_cells.append(cell(lower_value, font=heading, alignment=center, border=BORDER))
-    merge(f"{get_column_letter(dates[0])}{first}:{get_column_letter(dates[-1])}{first}")
-    yield upper_cells
-    yield lower_cells
-    # 10-: one row per dossier
-    if not register.rows:
-        merge(f"A{FIRST_DATA_ROW}:{last}{FIRST_DATA_ROW}")
-        yield [
-            cell(_total(0), font=Font(italic=True), alignment=center, border=BORDER),
-            *[cell(None, border=BORDER) for _column in COLUMNS[1:]],
-        ]
-        return
-    for row in register.rows:
-        values = []
-        for column in COLUMNS:
-            value = getattr(row, column.key)
-            if column.kind == "date":
-                values.append(
-                    cell(value, number_format=DATE_FORMAT, alignment=top_center, border=BORDER)
-                )
-            elif column.kind == "number":
-                values.append(cell(value, alignment=top_center, border=BORDER))
-            else:
-                text = cell(value or None, alignment=top, border=BORDER, number_format="@")
-                values.append(text)
-        yield values
-    yield []
-    yield [cell(_total(len(register.rows)), font=Font(italic=True))]
-
-
-def _clean(value: Any) -> Any:
-    """Text without the control characters XLSX cannot hold, and never read as a formula."""
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value) or None
-    return value
+__all__ = ["FIRST_DATA_ROW", "HEADER_ROWS", "register_xlsx"]

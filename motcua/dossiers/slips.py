@@ -1,4 +1,5 @@
-"""The official slips of a dossier as PDFs (Circular 01/2018/TT-VPCP forms, docs/slips.md).
+"""The official slips of a dossier as PDFs, on the forms in force on the dossier's date
+(`form_sets`: Circular 01/2018/TT-VPCP, then Circular 03/2025/TT-VPCP; docs/slips.md).
 
 Each `slip_*` function reads a dossier (nothing is written) and returns the context of its
 template under `templates/slips/`; `render_slip` renders one as a PDF. A slip reproduces what
@@ -12,66 +13,64 @@ whatever the language of the page that asks for them.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from motcua.accounts.models import User
 from motcua.core.errors import DomainError
 from motcua.core.models import AuditEvent
-from motcua.deadlines.calendar import local
+from motcua.deadlines.calendar import local as local_moment
 from motcua.documents.pdf import render_pdf
 from motcua.documents.qr import qr_svg
 
 from .answers import answers_in_brief
-from .constants import Act, ApplicantKind, DossierStatus
+from .constants import Act, ApplicantKind, DossierStatus, PauseKind, ReturnMethod
+from .form_sets import CIRCULAR_01_2018, FormRef, form_set_for
 from .models import JUDGEMENT_CHOICES, Apology, AppointmentChange, Dossier, StepRecord
 from .selectors import dossier_events
+from .slip_parts import Moment, legal_time_text, place_name
+from .slip_register import register_entry
+
+__all__ = ["Moment", "legal_time_text"]  # re-exported: notices, register and pages use them
 
 
 @dataclass(frozen=True)
 class SlipForm:
-    number: str  # the form's number in Circular 01/2018/TT-VPCP
+    number: str  # the form's number in Circular 01/2018/TT-VPCP (see `slip_form` for a dossier)
     title: Any  # lazy, translated when the slip is rendered
     template: str
 
 
-FORMS: dict[str, SlipForm] = {
-    "receipt": SlipForm(
-        "01",
-        gettext_lazy("RECEIPT OF THE DOSSIER AND APPOINTMENT FOR THE RESULT"),
-        "slips/receipt.html",
-    ),
-    "supplement": SlipForm(
-        "02",
-        gettext_lazy("REQUEST TO SUPPLEMENT AND COMPLETE THE DOSSIER"),
-        "slips/supplement.html",
-    ),
-    "refusal": SlipForm(
-        "03",
-        gettext_lazy("REFUSAL TO RECEIVE AND PROCESS THE DOSSIER"),
-        "slips/refusal.html",
-    ),
-    "apology": SlipForm(
-        "04",
-        gettext_lazy("APOLOGY AND NEW APPOINTMENT FOR THE RESULT"),
-        "slips/apology.html",
-    ),
-    "control": SlipForm(
-        "05",
-        gettext_lazy("CONTROL SLIP OF THE DOSSIER'S PROCESSING"),
-        "slips/control.html",
-    ),
+TEMPLATES: dict[str, str] = {
+    "receipt": "slips/receipt.html",
+    "supplement": "slips/supplement.html",
+    "refusal": "slips/refusal.html",
+    "apology": "slips/apology.html",
+    "control": "slips/control.html",
 }
-SLIP_KINDS = tuple(FORMS)
+# The forms under Circular 01/2018/TT-VPCP, kept for the pages that list slips without a
+# dossier at hand; a dossier's own numbers and titles come from `slip_form`.
+FORMS: dict[str, SlipForm] = {
+    kind: SlipForm(
+        CIRCULAR_01_2018.forms[kind].number, CIRCULAR_01_2018.forms[kind].title, template
+    )
+    for kind, template in TEMPLATES.items()
+}
+SLIP_KINDS = tuple(TEMPLATES)
 SLIP_LANGUAGE = "vi"
 LOOKUP_PATH = "/tra-cuu/"  # the public lookup page (portal) the receipt's QR code opens
 JUDGEMENTS: dict[str, Any] = dict(JUDGEMENT_CHOICES)  # labels, lazy
+SUPPLEMENT_PAUSES = (PauseKind.SUPPLEMENT, PauseKind.INTAKE_SUPPLEMENT)
+
+
+def slip_form(kind: str, dossier: Dossier) -> FormRef:
+    """The number and title of the slip `kind` on the forms in force on the dossier's date."""
+    return form_set_for(dossier).forms[kind]
 
 
 class SlipNotApplicable(DomainError):
@@ -79,52 +78,6 @@ class SlipNotApplicable(DomainError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, code="slip_not_applicable")
-
-
-@dataclass(frozen=True)
-class Moment:
-    """A moment in Vietnam time, in the forms' wordings."""
-
-    at: datetime
-
-    @classmethod
-    def of(cls, moment: datetime | None) -> "Moment | None":
-        return cls(local(moment)) if moment is not None else None
-
-    @property
-    def parts(self) -> dict[str, str]:
-        return {
-            "hour": f"{self.at:%H}",
-            "minute": f"{self.at:%M}",
-            "day": f"{self.at:%d}",
-            "month": f"{self.at:%m}",
-            "year": f"{self.at:%Y}",
-            "date": self.date,
-        }
-
-    @property
-    def date(self) -> str:
-        return f"{self.at:%d/%m/%Y}"
-
-    @property
-    def dated(self) -> str:
-        """The date line under the national motto: "ngày 02 tháng 03 năm 2026"."""
-        return _("Date: %(day)s/%(month)s/%(year)s") % self.parts
-
-    @property
-    def long(self) -> str:
-        """ "08 giờ 00 phút, ngày 02 tháng 03 năm 2026" (the receipt's wording)."""
-        return _("%(hour)s:%(minute)s on %(day)s/%(month)s/%(year)s") % self.parts
-
-    @property
-    def medium(self) -> str:
-        """ "08 giờ 00 phút, ngày 02/03/2026"."""
-        return _("%(hour)s:%(minute)s on %(date)s") % self.parts
-
-    @property
-    def short(self) -> str:
-        """ "08:00 02/03/2026", for table cells."""
-        return f"{self.at:%H:%M} {self.date}"
 
 
 # --- which slips apply ------------------------------------------------------------------------
@@ -138,7 +91,7 @@ def _event(dossier: Dossier, act: Act) -> AuditEvent | None:
 def _require(kind: str, dossier: Dossier) -> AuditEvent | None:
     """The event the slip reproduces (None for the control slip); SlipNotApplicable if the
     dossier has no such slip."""
-    if kind not in FORMS:
+    if kind not in TEMPLATES:
         raise SlipNotApplicable(_("There is no slip “%(kind)s”.") % {"kind": kind})
     if kind == "refusal":
         event = _event(dossier, Act.REFUSE)
@@ -190,7 +143,7 @@ def slips_available(dossier: Dossier) -> list[str]:
 
 def slip_filename(kind: str, dossier: Dossier) -> str:
     """ "mau-01-000.00.01.H49-260302-0001.pdf"; before acceptance, by the dossier's reference."""
-    return f"mau-{FORMS[kind].number}-{dossier.key}.pdf"
+    return f"mau-{slip_form(kind, dossier).number}-{dossier.key}.pdf"
 
 
 # --- the contexts -----------------------------------------------------------------------------
@@ -218,6 +171,7 @@ def slip_receipt(dossier: Dossier) -> dict[str, Any]:
                 "number": position,
                 "name": component.name,
                 "originals": component.originals,
+                "certified_copies": component.certified_copies,
                 "copies": component.copies,
             }
             for position, component in enumerate(components, start=1)
@@ -226,7 +180,8 @@ def slip_receipt(dossier: Dossier) -> dict[str, Any]:
         "legal_time": legal_time_text(dossier.legal_time),
         "received": Moment.of(dossier.accepted_at),
         "due": Moment.of(first_due or dossier.due_at),
-        "return_place": dossier.receiving_agency.name,
+        "return_channel": _return_channel(dossier),
+        "entry": register_entry(dossier),
         "officer": _person(event.actor if event else None),
         "submitter": dossier.representative_name or dossier.applicant_name,
         "lookup_url": lookup_url,
@@ -240,7 +195,8 @@ def slip_receipt(dossier: Dossier) -> dict[str, Any]:
 # with an empty table and one-line texts leaves above its bottom margin, signatures included;
 # what a row of the table and each further line of text take; a line of the declaration
 # (11 pt) and, conservatively, how many characters it holds.
-RECEIPT_ROOM_MM = 83.0
+RECEIPT_ROOM_MM = 79.0  # since the 2025 forms: a legal-basis line, the register entry and a
+# three-count table whose header takes three lines
 ROW_MM, LINE_MM = 7.0, 5.3
 ANSWER_LINE_MM, ANSWER_LINE_CHARS = 4.7, 105
 SAFETY_MM = 5.0
@@ -252,12 +208,14 @@ def _lines(text: str, width: int) -> int:
 
 def _receipt_answer_room(dossier: Dossier, components: list[Any]) -> int:
     """How many characters of the declaration fit on the receipt's page (0: none)."""
-    rows = [ROW_MM + LINE_MM * (_lines(c.name, 45) - 1) for c in components] or [ROW_MM]
+    # The name column is what the three count columns leave (about 38 characters a line).
+    rows = [ROW_MM + LINE_MM * (_lines(c.name, 38) - 1) for c in components] or [ROW_MM]
     room = RECEIPT_ROOM_MM - SAFETY_MM - sum(rows)
     if dossier.representative_name:
         room -= LINE_MM * _lines(f"{dossier.representative_name} {dossier.authorisation}", 55)
     room -= LINE_MM * (_lines(f"Địa chỉ: {dossier.applicant_address}", 80) - 1)
     room -= LINE_MM * (_lines(f"Nội dung yêu cầu giải quyết: {dossier.procedure.name}", 80) - 1)
+    room -= LINE_MM * (_lines(f"6. Trả kết quả tại: {_return_channel(dossier)}", 80) - 1)
     lines = int(room // ANSWER_LINE_MM) - 1  # and one for the closing "…"
     return max(0, lines * ANSWER_LINE_CHARS)
 
@@ -269,6 +227,7 @@ def slip_supplement(dossier: Dossier) -> dict[str, Any]:
     assert event is not None
     return {
         **_common("supplement", dossier, _event_time(event)),
+        "answer_by": _answer_by(dossier, event),
         "missing": [str(item) for item in event.data.get("missing", []) if str(item).strip()],
         "reason": str(event.data.get("reason", "")),
         "officer": _person(event.actor),
@@ -282,6 +241,10 @@ def slip_refusal(dossier: Dossier) -> dict[str, Any]:
     assert event is not None
     return {
         **_common("refusal", dossier, _event_time(event)),
+        "legal_bases": [
+            f"{document.number} {document.title}".strip()
+            for document in dossier.procedure.legal_bases.order_by("issued_on", "number")
+        ],
         "reason": str(event.data.get("reason", "")),
         "officer": _person(event.actor),
         "submitter": dossier.representative_name or dossier.applicant_name,
@@ -356,6 +319,18 @@ def slip_control(dossier: Dossier) -> dict[str, Any]:
         "rows": rows,
         "judgement": JUDGEMENTS.get(dossier.judgement, ""),
         "finished": Moment.of(dossier.finished_at),
+        "return_row": {
+            "number": len(rows) + 1,
+            "giver": _("Receiving and result-returning unit, %(agency)s")
+            % {"agency": dossier.receiving_agency.name},
+            "receiver": dossier.result_recipient_name
+            or dossier.representative_name
+            or dossier.applicant_name,
+            "returned": Moment.of(dossier.returned_at),
+            "method": ReturnMethod(dossier.return_method).label
+            if dossier.return_method in ReturnMethod.values
+            else "",
+        },
     }
 
 
@@ -373,22 +348,29 @@ def render_slip(kind: str, dossier: Dossier, *, language: str = SLIP_LANGUAGE) -
     SlipNotApplicable (in the caller's language) when the dossier has no such slip."""
     _require(kind, dossier)
     with translation.override(language):
-        return render_pdf(FORMS[kind].template, BUILDERS[kind](dossier))
+        return render_pdf(TEMPLATES[kind], BUILDERS[kind](dossier))
 
 
 # --- helpers ----------------------------------------------------------------------------------
 
 
 def _common(kind: str, dossier: Dossier, issued_at: datetime) -> dict[str, Any]:
-    form = FORMS[kind]
+    """What every slip shows: the form (number, title, legal basis) of the set in force on the
+    dossier's date, the masthead, the date line with its place name, the applicant."""
+    form_set = form_set_for(dossier)
+    form = form_set.forms[kind]
     agency = dossier.receiving_agency
     citizen = dossier.applicant_kind == ApplicantKind.CITIZEN
+    issued = Moment(local_moment(issued_at))
     return {
         "kind": kind,
+        "form_set": form_set.key,
         "form_number": form.number,
+        "form_ref": form_set.reference(kind),
         "title": str(form.title),
         "agency": {"name": agency.name, "parent": agency.parent.name if agency.parent else ""},
-        "issued": Moment.of(issued_at),
+        "issued": issued,
+        "dated": issued.dated_in(place_name(agency)),
         "code": dossier.code or "",
         "procedure": dossier.procedure.name,
         "applicant": {
@@ -410,23 +392,32 @@ def _common(kind: str, dossier: Dossier, issued_at: datetime) -> dict[str, Any]:
     }
 
 
-def legal_time_text(legal_time: dict[str, Any] | None, *, same_day: str | None = None) -> str:
-    """The legal time stored at acceptance, as the receipt states it ("5 ngày làm việc");
-    empty when the procedure states none. `same_day` words a time of zero days (default:
-    "within the day")."""
-    if not legal_time:
-        return ""
-    days, hours = legal_time.get("working_days"), legal_time.get("working_hours")
-    calendar_days = legal_time.get("calendar_days")
-    if days == 0 or calendar_days == 0:
-        return same_day or _("within the day")
-    if days is not None:
-        return ngettext("%(n)d working day", "%(n)d working days", days) % {"n": days}
-    if hours is not None:
-        return ngettext("%(n)d working hour", "%(n)d working hours", hours) % {"n": hours}
-    if calendar_days is not None:
-        return ngettext("%(n)d day", "%(n)d days", calendar_days) % {"n": calendar_days}
-    return ""
+def _return_channel(dossier: Dossier) -> str:
+    """Where and how the applicant asked to receive the result (Mẫu 01, line 6): at the counter
+    of the receiving agency, by post to the address given, or online; the receiving agency when
+    the applicant chose nothing."""
+    agency = dossier.receiving_agency.name
+    if dossier.result_delivery == ReturnMethod.POST:
+        address = dossier.result_delivery_address or dossier.applicant_address
+        return _("By post to: %(address)s") % {"address": address or "……"}
+    if dossier.result_delivery == ReturnMethod.ONLINE:
+        return _("Online (electronic result), %(agency)s") % {"agency": agency}
+    if dossier.result_delivery == ReturnMethod.COUNTER:
+        return _("At the counter of %(agency)s") % {"agency": agency}
+    return agency
+
+
+def _answer_by(dossier: Dossier, event: AuditEvent) -> date | None:
+    """The day by which the applicant must answer the request (Mẫu 02): the pause the request
+    began, else the latest supplement pause, else what the act recorded."""
+    pauses = dossier.pauses.filter(kind__in=SUPPLEMENT_PAUSES)
+    pause = pauses.filter(started_event=event).first() or pauses.order_by("started_at").last()
+    if pause is not None and pause.answer_by is not None:
+        return pause.answer_by
+    try:
+        return date.fromisoformat(str(event.data["answer_by"]))
+    except (KeyError, ValueError):
+        return None
 
 
 def _event_time(event: AuditEvent) -> datetime:

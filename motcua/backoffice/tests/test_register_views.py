@@ -98,7 +98,7 @@ def test_the_pdf_download(client, province, dossiers):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
-        'attachment; filename="mau-06-xa-a-20260301-20260331.pdf"'
+        'attachment; filename="mau-07-xa-a-20260301-20260331.pdf"'
     )
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     text = pdf_text(response.content)
@@ -112,7 +112,7 @@ def test_the_xlsx_download(client, province, dossiers):
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX
     assert response["Content-Disposition"] == (
-        'attachment; filename="mau-06-xa-a-20260301-20260331.xlsx"'
+        'attachment; filename="mau-07-xa-a-20260301-20260331.xlsx"'
     )
     assert "no-store" in response["Cache-Control"]
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -221,5 +221,5 @@ def test_the_register_page_in_a_browser(page, live_server):
     check_page(page, "register")
     with page.expect_download() as download:
         page.locator("a[href*='tai-ve.xlsx']").click()
-    assert download.value.suggested_filename == (f"mau-06-xa-a-{start:%Y%m%d}-{today:%Y%m%d}.xlsx")
+    assert download.value.suggested_filename == (f"mau-07-xa-a-{start:%Y%m%d}-{today:%Y%m%d}.xlsx")
     assert page.locator("h1").is_visible()  # still on the page after the download

@@ -50,7 +50,7 @@ def test_every_slip_of_the_dossier_and_by_its_reference(client, province, dossie
     client.force_login(province.users[Role.LEADER])
     control = client.get(url(dossier, "control"))
     assert control.status_code == 200
-    assert control["Content-Disposition"].endswith(f'filename="mau-05-{dossier.code}.pdf"')
+    assert control["Content-Disposition"].endswith(f'filename="mau-06-{dossier.code}.pdf"')
     assert client.get(url(dossier, "receipt", key=str(dossier.uid))).status_code == 200
 
 

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 import pytest
 from django.utils import translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from motcua.accounts.constants import Role
@@ -174,7 +175,9 @@ def test_the_rows_of_the_month_in_order_with_their_columns(province, march):
     codes = [row.code for row in rows]
     expected = ["midnight", "early", "late", "paused", "online", "accepted"]
     assert codes == [march[name].code for name in expected]
-    assert [row.number for row in rows] == [1, 2, 3, 4, 5, 6]
+    # numbered by their entry in the commune's 2026 book: "Trước Kỳ" (28 Feb) is entry 1
+    assert [row.number for row in rows] == [2, 3, 4, 5, 6, 7]
+    assert {row.book for row in rows} == {"2026"}
     by_name = dict(zip(expected, rows, strict=True))
 
     early = by_name["early"]
@@ -234,7 +237,7 @@ def test_the_rows_are_what_the_user_may_see(province, march):
     # The tax office saw the two dossiers transferred to it, not the commune's others.
     tax_rows = rows_for(province, who="tax_specialist")
     assert [row.code for row in tax_rows] == [march["early"].code, march["late"].code]
-    assert [row.number for row in tax_rows] == [1, 2]
+    assert [row.number for row in tax_rows] == [3, 4]  # entries in the commune's book
     # The other commune's officer sees none of them; an applicant only their own.
     assert rows_for(province, who="outsider") == []
     assert [row.applicant for row in rows_for(province, who="citizen")] == [
@@ -253,7 +256,8 @@ def test_the_rows_are_what_the_user_may_see(province, march):
 
 def test_one_query_for_the_dossiers(province, march, django_assert_max_num_queries):
     user = province.users[Role.RECEPTION_OFFICER]
-    with django_assert_max_num_queries(2):  # the user's roles, then the dossiers
+    # the user's roles, the dossiers, then the entries before the period and in it
+    with django_assert_max_num_queries(4):
         rows = register_rows(user=user, agency=province.commune, **MARCH)
     assert len(rows) == 6
 
@@ -301,8 +305,12 @@ def test_a_too_long_register_is_refused(province, march, monkeypatch):
 
 
 def test_the_file_name(province):
+    # the form's number in the set in force on the last day: Mẫu 07 of Circular 03/2025, Mẫu 06
+    # of Circular 01/2018 before 15/9/2025
     name = register_filename(province.commune, date(2026, 3, 1), date(2026, 3, 31), "pdf")
-    assert name == "mau-06-xa-a-20260301-20260331.pdf"
+    assert name == "mau-07-xa-a-20260301-20260331.pdf"
+    name = register_filename(province.commune, date(2025, 8, 1), date(2025, 8, 31), "xlsx")
+    assert name == "mau-06-xa-a-20250801-20250831.xlsx"
 
 
 # --- the workbook -------------------------------------------------------------------------------
@@ -322,8 +330,12 @@ def test_the_workbook(province, march):
     assert sheet["J1"].value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     assert sheet["A4"].value == "SỔ THEO DÕI HỒ SƠ"
     assert sheet["A4"].font.bold
-    assert sheet["A5"].value == "Từ ngày 01/03/2026 đến ngày 31/03/2026"
-    assert sheet["A6"].value == "Mẫu số 06, Thông tư 01/2018/TT-VPCP"
+    with translation.override("vi"):
+        book = gettext("Book no.: %(books)s") % {"books": "2026"}
+    assert sheet["A5"].value == f"Từ ngày 01/03/2026 đến ngày 31/03/2026 – {book}"
+    assert sheet["A6"].value == (
+        "(Mẫu số 07 Phụ lục I ban hành kèm theo Thông tư số 03/2025/TT-VPCP ngày 15/9/2025)"
+    )
     headings = [sheet.cell(8, column).value for column in range(1, HEADER + 1)]
     assert headings[:3] == ["STT", "Mã hồ sơ", "Tên thủ tục hành chính"]
     assert headings[7] == "Ngày, tháng, năm"
@@ -345,7 +357,7 @@ def test_the_workbook(province, march):
     ]
     early = values[1]
     assert early[:7] == [
-        2,
+        3,  # its entry in the commune's 2026 book
         march["early"].code,
         PROCEDURE,
         1,
@@ -413,7 +425,7 @@ def test_the_pdf(province, march):
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "SỔ THEO DÕI HỒ SƠ",
         "Từ ngày 01/03/2026 đến ngày 31/03/2026",
-        "Mẫu số 06, Thông tư 01/2018/TT-VPCP",
+        "Mẫu số 07 Phụ lục I ban hành kèm theo Thông tư số 03/2025/TT-VPCP",
         "Ngày, tháng, năm",
         "Ký nhận",
         "Vũ Minh Đức",  # (longer names wrap in their cells)

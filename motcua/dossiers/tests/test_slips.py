@@ -156,8 +156,8 @@ def test_receipt(walked, settings):
         "Số điện thoại: 0912345678",
         "anh.tran@example.org",
         f"Nội dung yêu cầu giải quyết: {PROCEDURE}",
-        "1 Đơn đăng ký biến động đất đai 1 0",
-        "2 Giấy chứng nhận quyền sử dụng đất 1 2",
+        "1 Đơn đăng ký biến động đất đai 1 0 0",
+        "2 Giấy chứng nhận quyền sử dụng đất 1 0 2",
         "2. Số lượng hồ sơ: 01 (bộ)",
         "3. Thời gian giải quyết hồ sơ theo quy định là: 5 ngày làm việc",
         "4. Thời gian nhận hồ sơ: 08 giờ 00 phút, ngày 02 tháng 03 năm 2026",
@@ -214,7 +214,7 @@ def test_control_slip_lists_every_hand_over_with_its_judgement(walked):
         "hẹn lần đầu: 17 giờ 00 phút, ngày 09/03/2026",
         "Cơ quan (bộ phận) giải quyết hồ sơ: Cơ quan xa-a",
         "Cơ quan phối hợp giải quyết hồ sơ: Cơ quan thue",
-        "KẾT QUẢ GIẢI QUYẾT HỒ SƠ (Trước hạn/đúng hạn/ quá hạn)",
+        "KẾT QUẢ GIẢI QUYẾT HỒ SƠ (Trước",  # (the heading wraps in its cell)
         "Kết quả giải quyết hồ sơ: Trước hạn (09 giờ 00 phút, ngày 10/03/2026)",
     ]:
         assert expected in page, expected
@@ -233,7 +233,9 @@ def test_control_slip_lists_every_hand_over_with_its_judgement(walked):
     for (agencies, times, judgement), (giver, receiver, verdict), record in zip(
         rows.values(), expected_rows, records, strict=True
     ):
-        assert agencies == f"Giao: {giver} ({record.step.name}) Nhận: {receiver}"
+        # (a hyphen at the end of a wrapped line is lost when the cell's lines are joined)
+        expected = f"Giao: {giver} ({record.step.name}) Nhận: {receiver}"
+        assert agencies.replace("-", "") == expected.replace("-", "")
         for label, moment in [
             ("Nhận lúc", record.started_at),
             ("Hạn xử lý", record.due_at),
@@ -335,7 +337,8 @@ def test_a_supplement_asked_at_the_counter_before_acceptance(province):
 
 def test_slip_file_names_and_an_english_preview(walked):
     assert slips.slip_filename("receipt", walked) == "mau-01-000.00.01.H49-260302-0001.pdf"
-    assert slips.slip_filename("control", walked) == "mau-05-000.00.01.H49-260302-0001.pdf"
+    # a 2026 dossier: Circular 03/2025/TT-VPCP, where the control slip is Mẫu 06
+    assert slips.slip_filename("control", walked) == "mau-06-000.00.01.H49-260302-0001.pdf"
     english = flat(pdf_text(render_slip("receipt", walked, language="en")))
     assert "RECEIPT OF THE DOSSIER AND APPOINTMENT FOR THE RESULT" in english
     assert "17:00 on 09/03/2026" in english
