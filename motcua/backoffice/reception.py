@@ -1,10 +1,8 @@
 """The one-stop reception desk: receive a walk-in or postal dossier, and the queue of online
 dossiers waiting for acceptance."""
 
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,8 +16,11 @@ from motcua.accounts.models import Agency, User
 from motcua.catalogue.models import Procedure
 from motcua.catalogue.selectors import procedure_find, procedure_list_published
 from motcua.core.errors import DomainError, ValidationFailed
-from motcua.deadlines.calendar import WorkingCalendar
-from motcua.deadlines.selectors import calendar_for
+from motcua.dossiers.acceptance_alerts import (
+    AcceptanceDeadlines,
+    acceptance_hours,
+    acceptance_late,
+)
 from motcua.dossiers.constants import Act, DossierStatus
 from motcua.dossiers.files import dossier_receive_with_files
 from motcua.dossiers.models import Dossier
@@ -35,7 +36,6 @@ from .reception_lookup import (
 )
 
 OUTCOME_ACTS = {OUTCOME_SUPPLEMENT: Act.REQUEST_SUPPLEMENT, OUTCOME_REFUSE: Act.REFUSE}
-DEFAULT_ACCEPTANCE_HOURS = 8  # Thanh Hóa's local SLA for online dossiers (domain-vn §2.2)
 
 
 def _reception_agencies_or_403(request: HttpRequest) -> QuerySet[Agency]:
@@ -118,9 +118,13 @@ def _receive(request: HttpRequest, procedure: Procedure, form: IntakeForm) -> Do
     )
     components = [
         ComponentReceived(
-            component_id=c.pk if c else None, name=name, originals=originals, copies=copies
+            component_id=c.pk if c else None,
+            name=name,
+            originals=originals,
+            certified_copies=certified,
+            copies=copies,
         )
-        for c, name, originals, copies in form.received()
+        for c, name, originals, certified, copies in form.received()
     ]
     outcome = OUTCOME_ACTS.get(data["outcome"], Act.ACCEPT)
     act_input = ActInput(comment=data["reason"], missing=form.missing_items())
@@ -155,17 +159,14 @@ def _outcome_message(dossier: Dossier) -> str:
 @login_required
 def online_queue(request: HttpRequest) -> HttpResponse:
     """Dossiers submitted online or by post waiting for acceptance, oldest first, with the
-    local acceptance deadline (settings.MOTCUA_ONLINE_ACCEPTANCE_HOURS working hours)."""
+    local acceptance deadline (`dossiers.acceptance_alerts`: MOTCUA_ONLINE_ACCEPTANCE_HOURS working
+    hours on the receiving agency's calendar)."""
     _reception_agencies_or_403(request)
-    hours = getattr(settings, "MOTCUA_ONLINE_ACCEPTANCE_HOURS", DEFAULT_ACCEPTANCE_HOURS)
     now = timezone.now()
+    deadlines = AcceptanceDeadlines()
     rows = []
-    calendars: dict[int, WorkingCalendar] = {}
     for dossier in reception_queue(user=request.user)[:200]:
-        agency_id = dossier.receiving_agency_id
-        if agency_id not in calendars:
-            calendars[agency_id] = calendar_for(dossier.receiving_agency)
-        calendar = calendars[agency_id]
-        due = calendar.add_working_time(dossier.submitted_at, timedelta(hours=hours))
-        rows.append({"dossier": dossier, "accept_by": due, "late": due < now})
-    return render(request, "backoffice/reception/queue.html", {"rows": rows, "hours": hours})
+        due = deadlines(dossier)
+        rows.append({"dossier": dossier, "accept_by": due, "late": acceptance_late(due, now)})
+    context = {"rows": rows, "hours": acceptance_hours()}
+    return render(request, "backoffice/reception/queue.html", context)

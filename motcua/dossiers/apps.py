@@ -15,6 +15,9 @@ class DossiersConfig(AppConfig):
         from . import reminders
 
         reminders.register()
+        from . import acceptance_alerts  # online dossiers past their acceptance deadline
+
+        acceptance_alerts.register()
         # The officials' notice of an assignment (phân công).
         from . import assignment
 

@@ -30,7 +30,6 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossier_overdue_q
 
 from .statistics import (
-    IN_PROGRESS_STATUSES,
     MonthStat,
     StatRow,
     _subtree_ids,
@@ -42,6 +41,9 @@ from .transparency import trend_start
 DASHBOARD_ROLES = frozenset({Role.LEADER, Role.DEPARTMENT_HEAD})
 PROVINCE_WIDE_DASHBOARD_ROLES = frozenset({Role.SUPERVISOR})
 TOP_SLOW = 10
+S = DossierStatus
+# Received and running (not paused): the statuses the backlog shows by step.
+IN_PROGRESS_STATUSES = frozenset({S.ACCEPTED, S.IN_PROCESSING, S.IN_TRANSFER})
 OPEN_STATUSES = IN_PROGRESS_STATUSES | PAUSED_STATUSES
 
 

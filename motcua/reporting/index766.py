@@ -2,15 +2,15 @@
 everything below it) and period, computed from the dossiers (domain-vn §1.6).
 
 The decision gives five groups and their maximum points (100 in all) [S27, S28]. How each
-group splits into indicators is only partly known: the thresholds here are one vendor's reading
-(the Thanh Hóa system [code S2]) and live in ``settings.MOTCUA_INDEX_766`` — configuration, not
-law; DVCQG publishes the official scores, which these need not equal.
+group splits into indicators, and how a share becomes points, is only partly known: the rules
+and thresholds live in ``settings.MOTCUA_INDEX_766`` and ``reporting.index766_rules`` (which
+says where each comes from) — configuration, not law; DVCQG publishes the official scores,
+which these need not equal. Whatever the rule, an indicator at 0 % earns no points.
 
 Every indicator is one of three kinds (``Indicator.status``):
 
 - ``computed``: a share numerator / denominator from the dossiers or the catalogue, and the
-  points its rule gives (``rule`` "share": points × share; "threshold": points when the share
-  reaches the threshold, else points_below);
+  points its rule gives (``Indicator.rule_text`` says how);
 - ``no_points``: the share is computed but the rule that turns it into points was not found
   (rule None in the setting, e.g. the satisfaction target of Resolution 76/NQ-CP);
 - ``no_data``: MotCua does not hold the data (online payments, re-use from the data warehouse,
@@ -22,21 +22,20 @@ to fill a group.
 
 Which dossiers count follows ``reporting.statistics``: a dossier belongs to its receiving
 agency; received = accepted in the period; resolved = result ready (``finished_at``) in the
-period; the timeliness buckets are the statistics table's.
+period; the timeliness buckets are the statistics table's; an electronic result is what
+``e_result_files`` says.
 
-Public interface: ``index_766(*, agency, start, end) -> Index766``, ``index_config()``.
+Public interface: ``index_766(*, agency, start, end) -> Index766``, ``index_config()``,
+``e_result_files(dossier)``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -48,271 +47,35 @@ from motcua.dossiers.constants import FilePurpose
 from motcua.dossiers.models import Dossier, DossierFile, Rating
 from motcua.dossiers.satisfaction import DISSATISFIED
 
+from .index766_rules import (
+    COMPUTED,
+    DEFINITIONS,
+    GROUP_NAMES,
+    GROUPS,
+    NO_DATA,
+    NO_POINTS,
+    RULE_NOT_FOUND,
+    RULE_NOT_SET,
+    S27,
+    Definition,
+    Rule,
+    index_config,
+)
 from .statistics import StatRow, _subtree_ids, check_period, period_bounds, statistics_table
 
-GROUPS = ("publicity", "timeliness", "online", "digitisation", "satisfaction")
-RULES = ("share", "threshold", None)
-COMPUTED, NO_POINTS, NO_DATA, RULE_NOT_FOUND = "computed", "no_points", "no_data", "rule_not_found"
-CENT = Decimal("0.01")
-
-GROUP_NAMES = {
-    "publicity": _("Publicity and transparency"),
-    "timeliness": _("Progress and results of settlement"),
-    "online": _("Online services (incl. online payment)"),
-    "digitisation": _("Digitisation of dossiers and results"),
-    "satisfaction": _("Satisfaction"),
-}
-
-# What officials read as each indicator's basis: plain words, no research notes (the sources
-# behind them are in domain-vn §1.6: S27, S28 and the Thanh Hóa system, code S2).
-S27 = _("Decision 766/QĐ-TTg (2022): the maximum points of each group")
-S28 = _("Decision 766/QĐ-TTg (2022): the satisfaction indicators")
-NO_PAYMENT_DATA = _(
-    "no data: a dossier's fees record that they were paid, not how "
-    "(no online payment in MotCua yet)"
-)
-THANH_HOA = _(
-    "Points and thresholds set in this system's configuration, as one provincial system applies "
-    "Decision 766/QĐ-TTg; not the official scores"
-)
-RULE_NOT_SET = _("not computed: the scoring rule has not been determined")
-
-
-@dataclass(frozen=True)
-class Definition:
-    """What an indicator is: its group, name, how it is computed, its source; for indicators
-    without data, the reason and the points one source gives it (informative only)."""
-
-    code: str
-    group: str
-    name: Any
-    how: Any
-    source: Any
-    no_data: Any = None  # why it is not computed; None for the computed indicators
-    known_points: Decimal | None = None
-    missing: str = NO_DATA  # or RULE_NOT_FOUND: the data may be there, the rule is not
-
-
-DEFINITIONS: tuple[Definition, ...] = (
-    Definition(
-        "procedures_published",
-        "publicity",
-        _("Procedures updated and published on time"),
-        _("How this indicator is scored has not been determined."),
-        S27,
-        no_data=RULE_NOT_SET,
-        known_points=Decimal(4),
-        missing=RULE_NOT_FOUND,
-    ),
-    Definition(
-        "dossiers_synced",
-        "publicity",
-        _("Share of dossiers synchronised to the national public service portal"),
-        _("6 points × the share of dossiers synchronised to the national public service portal."),
-        THANH_HOA,
-        no_data=_(
-            "no data: MotCua does not synchronise dossiers with the national public service "
-            "portal yet"
-        ),
-        known_points=Decimal(6),
-    ),
-    Definition(
-        "timeliness",
-        "timeliness",
-        _("Dossiers settled or in progress within the deadline"),
-        _(
-            "Resolved early or on time, withdrawn, or still in progress within the deadline at "
-            "the period end, out of the dossiers resolved, withdrawn or in progress in the "
-            "period (paused dossiers are left out), so that the share stays within 100 % when "
-            "dossiers carry over from an earlier period. The buckets are the statistics table's."
-        ),
-        THANH_HOA,
-    ),
-    Definition(
-        "procedures_online",
-        "online",
-        _("Share of procedures offered online"),
-        _(
-            "Published procedures for the kinds of agency in this scope whose online type is "
-            "full or partial, out of all those procedures (the catalogue as it stands)."
-        ),
-        THANH_HOA,
-    ),
-    Definition(
-        "online_procedures_used",
-        "online",
-        _("Share of online procedures that received online dossiers"),
-        _(
-            "Of the procedures offered online (above), those with at least one online dossier "
-            "accepted in the period in this scope."
-        ),
-        THANH_HOA,
-    ),
-    Definition(
-        "online_submission",
-        "online",
-        _("Share of dossiers submitted online"),
-        _("Dossiers received online in the period, out of all dossiers received in the period."),
-        THANH_HOA,
-    ),
-    Definition(
-        "payment_procedures",
-        "online",
-        _("Share of fee-charging procedures with online payments"),
-        _("2 points when the share reaches 50%, else 1.6."),
-        THANH_HOA,
-        no_data=NO_PAYMENT_DATA,
-        known_points=Decimal(2),
-    ),
-    Definition(
-        "payable_on_national_portal",
-        "online",
-        _("Procedures payable on the national portal"),
-        _("A fixed 2 points."),
-        THANH_HOA,
-        no_data=_("no data: MotCua is not connected to the national payment platform"),
-        known_points=Decimal(2),
-    ),
-    Definition(
-        "online_payment",
-        "online",
-        _("Share of fee-bearing dossiers paid online"),
-        _("6 points when the share reaches 30%, else 0.9."),
-        THANH_HOA,
-        no_data=NO_PAYMENT_DATA,
-        known_points=Decimal(6),
-    ),
-    Definition(
-        "e_results",
-        "digitisation",
-        _("Share of resolved dossiers with an electronic result"),
-        _(
-            "Dossiers resolved in the period with at least one result file, out of all resolved "
-            "in the period. Procedures that issue no result document would count as having "
-            "one, but the catalogue does not say which those are, so they count as without."
-        ),
-        THANH_HOA,
-    ),
-    Definition(
-        "digitised_dossiers",
-        "digitisation",
-        _("Share of dossiers with digitised components"),
-        _(
-            "Dossiers received in the period with at least one scanned or uploaded component, "
-            "out of all received in the period."
-        ),
-        THANH_HOA,
-    ),
-    Definition(
-        "reuse",
-        "digitisation",
-        _("Share of components re-used from digitised data"),
-        _("2 points when the share reaches 80%, else 1.6."),
-        THANH_HOA,
-        no_data=_("no data: components do not record re-use from the data warehouse"),
-        known_points=Decimal(2),
-    ),
-    Definition(
-        "petitions_on_time",
-        "satisfaction",
-        _("Petitions and feedback handled on time"),
-        _("On-time petitions out of petitions within the agency's competence × 100."),
-        S28,
-        no_data=_("no data: petitions and feedback (PAKN) are not handled in MotCua"),
-    ),
-    Definition(
-        "petitions_satisfaction",
-        "satisfaction",
-        _("Satisfaction with the handling of petitions"),
-        _("Petitions less those flagged dissatisfied or late, out of all petitions × 100."),
-        S28,
-        no_data=_("no data: petitions and feedback (PAKN) are not handled in MotCua"),
-    ),
-    Definition(
-        "dossier_satisfaction",
-        "satisfaction",
-        _("Satisfaction with the settlement of dossiers"),
-        _(
-            "Dossiers whose result was returned in the period, less those the applicant rated "
-            "dissatisfied or very dissatisfied, out of all returned in the period (complaints "
-            "about a dossier are not recorded, so only ratings count). Up to 6 points when the "
-            "targets of Resolution 76/NQ-CP are met; the target level has not been determined, "
-            "so no points are given."
-        ),
-        S28,
-    ),
-)
-DEFINITIONS_BY_CODE = {d.code: d for d in DEFINITIONS}
-
-
-@dataclass(frozen=True)
-class Rule:
-    rule: str | None
-    points: Decimal
-    threshold: Decimal | None = None
-    points_below: Decimal | None = None
-
-    def score(self, share: Decimal) -> Decimal | None:
-        if self.rule == "share":
-            return (self.points * share).quantize(CENT, ROUND_HALF_UP)
-        if self.rule == "threshold":
-            assert self.threshold is not None and self.points_below is not None
-            return self.points if share >= self.threshold else self.points_below
-        return None
-
-
-@dataclass(frozen=True)
-class Config:
-    groups: Mapping[str, Decimal]
-    rules: Mapping[str, Rule]
-
-
-def _decimal(value: object, where: str) -> Decimal:
-    try:
-        result = Decimal(str(value))
-    except ArithmeticError as error:
-        raise ImproperlyConfigured(f"MOTCUA_INDEX_766: {where} is not a number") from error
-    if not result.is_finite() or result < 0:
-        raise ImproperlyConfigured(f"MOTCUA_INDEX_766: {where} must be a number ≥ 0")
-    return result
-
-
-def index_config() -> Config:
-    """settings.MOTCUA_INDEX_766, checked: every group's maximum and every computed
-    indicator's rule. A missing or bad entry is ImproperlyConfigured, never a guess."""
-    raw = getattr(settings, "MOTCUA_INDEX_766", None)
-    if not isinstance(raw, Mapping):
-        raise ImproperlyConfigured("MOTCUA_INDEX_766 must be a dict (see config/settings.py)")
-    raw_groups = raw.get("groups", {})
-    if set(raw_groups) != set(GROUPS):
-        raise ImproperlyConfigured(f"MOTCUA_INDEX_766['groups'] must name exactly {GROUPS}")
-    groups = {name: _decimal(raw_groups[name], f"groups.{name}") for name in GROUPS}
-    rules: dict[str, Rule] = {}
-    for code, entry in raw.get("indicators", {}).items():
-        where = f"indicators.{code}"
-        definition = DEFINITIONS_BY_CODE.get(code)
-        if not isinstance(entry, Mapping):
-            raise ImproperlyConfigured(f"MOTCUA_INDEX_766: {where} must be a dict")
-        if definition is None or definition.no_data is not None:
-            raise ImproperlyConfigured(f"MOTCUA_INDEX_766: {where} is not a computed indicator")
-        rule = entry.get("rule")
-        if rule not in RULES:
-            raise ImproperlyConfigured(f"MOTCUA_INDEX_766: {where}.rule must be one of {RULES}")
-        points = _decimal(entry.get("points"), f"{where}.points")
-        if rule == "threshold":
-            threshold = _decimal(entry.get("threshold"), f"{where}.threshold")
-            below = _decimal(entry.get("points_below"), f"{where}.points_below")
-            if threshold > 1 or below > points:
-                raise ImproperlyConfigured(
-                    f"MOTCUA_INDEX_766: {where} needs threshold ≤ 1 and points_below ≤ points"
-                )
-            rules[code] = Rule(rule, points, threshold, below)
-        else:
-            rules[code] = Rule(rule, points)
-    for definition in DEFINITIONS:
-        if definition.no_data is None and definition.code not in rules:
-            raise ImproperlyConfigured(f"MOTCUA_INDEX_766: indicators.{definition.code} missing")
-    return Config(groups=groups, rules=rules)
+__all__ = [
+    "COMPUTED",
+    "GROUPS",
+    "NO_DATA",
+    "NO_POINTS",
+    "RULE_NOT_FOUND",
+    "Group",
+    "Index766",
+    "Indicator",
+    "e_result_files",
+    "index_766",
+    "index_config",
+]
 
 
 @dataclass(frozen=True)
@@ -333,6 +96,14 @@ class Indicator:
     threshold: Decimal | None = None
     points_below: Decimal | None = None
     reason: Any = ""
+
+    @property
+    def rule_text(self) -> str:
+        """How the share becomes points, in words ("" for an indicator without a rule)."""
+        if self.status not in (COMPUTED, NO_POINTS):
+            return ""
+        assert self.max_points is not None
+        return Rule(self.rule, self.max_points, self.threshold, self.points_below).text()
 
     @property
     def share(self) -> Decimal | None:
@@ -432,10 +203,25 @@ def _procedures_online(
     return (counts["online"], counts["total"]), (counts["used"], counts["online"])
 
 
-def _with_file(dossiers: QuerySet[Dossier], purpose: str) -> tuple[int, int]:
-    files = DossierFile.objects.filter(dossier_id=OuterRef("pk"), purpose=purpose)
+def e_result_files(dossier: Any) -> QuerySet[DossierFile]:
+    """The files that make `dossier` (a Dossier, or ``OuterRef("pk")`` in a subquery) count as
+    resolved with an electronic result in the 766 index: its result files.
+
+    The national portal describes this indicator as results issued electronically "có giá trị
+    pháp lý" (with legal value), i.e. signed ones. MotCua does not sign result files yet, so
+    every result file counts; once the e-results work (issue 16) gives result files a
+    signature, this is the one place that narrows the count to signed results, and the index
+    follows."""
+    return DossierFile.objects.filter(dossier_id=dossier, purpose=FilePurpose.RESULT)
+
+
+def _with(dossiers: QuerySet[Dossier], files: QuerySet[DossierFile]) -> tuple[int, int]:
     counts = dossiers.aggregate(total=Count("pk"), with_file=Count("pk", filter=Q(Exists(files))))
     return counts["with_file"], counts["total"]
+
+
+def _components(dossier: Any) -> QuerySet[DossierFile]:
+    return DossierFile.objects.filter(dossier_id=dossier, purpose=FilePurpose.COMPONENT)
 
 
 def _satisfaction(dossiers: QuerySet[Dossier]) -> tuple[int, int]:
@@ -461,8 +247,8 @@ def _inputs(
         "procedures_online": offered,
         "online_procedures_used": used,
         "online_submission": (row.received_online, row.received),
-        "e_results": _with_file(resolved, FilePurpose.RESULT),
-        "digitised_dossiers": _with_file(received, FilePurpose.COMPONENT),
+        "e_results": _with(resolved, e_result_files(OuterRef("pk"))),
+        "digitised_dossiers": _with(received, _components(OuterRef("pk"))),
         "dossier_satisfaction": _satisfaction(returned),
     }
 

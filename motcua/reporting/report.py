@@ -98,6 +98,7 @@ COLUMNS: tuple[Group, ...] = (
     ),
     _single("withdrawn", gettext_lazy("Withdrawn by the applicant")),
     _single("refused", gettext_lazy("Refused at intake")),
+    _single("acceptance_overdue", gettext_lazy("Online, waiting past the acceptance deadline")),
     _single("on_time_rate", gettext_lazy("Resolved on time (%)")),
 )
 FLAT_COLUMNS: tuple[Column, ...] = tuple(

@@ -34,6 +34,9 @@ A `StatRow` holds the counts of one row; every count is an int:
     withdrawn             withdrawn by the applicant in the period (after acceptance)
     refused               refused at intake (not accepted) in the period; outside the balance,
                           since a refused dossier was never received
+    acceptance_overdue    submitted online and waiting for the reception officer at the period
+                          end past the acceptance deadline (MOTCUA_ONLINE_ACCEPTANCE_HOURS
+                          working hours); outside the balance too, not yet received
 
 Balance, for every row: carried_over + received == resolved + withdrawn + in_progress + paused
 (`StatRow.balanced`). Rates: `on_time_rate` = (early + on time) / resolved, `online_rate` =
@@ -42,197 +45,77 @@ online / received, floats in [0, 1] or None when the denominator is 0.
 The definitions (which agency, which timestamps, date-level comparison, the bucket of every
 status) are in docs/architecture.md, "Statistics"; in short: a dossier counts for its receiving
 agency, from its acceptance (`accepted_at`, the start of the legal clock) to its result
-(`finished_at`) or withdrawal (`closed_at`); the appointment is `due_at` (which an apology moves
-only when MOTCUA_APOLOGY_MOVES_DEADLINE is on); dates are compared in Vietnam time at the level
-of days unless MOTCUA_STATISTICS_COMPARE = "time".
+(`finished_at`) or withdrawal (`closed_at`), as it stood at the period end: paused or not from
+the pause history, within or past the legal due time as it stood then
+(reporting.statistics_history), so that a past period's table does not change with later acts;
+dates are compared in Vietnam time at the level of days unless MOTCUA_JUDGEMENT_LEVEL = "time"
+(the register's and the slips' setting too). The monthly series at the date level is one
+histogram (reporting.statistics_buckets).
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Iterable
+from datetime import date, timedelta
 from typing import Any
 
-from django.conf import settings
-from django.db.models import (
-    BooleanField,
-    Case,
-    CharField,
-    Count,
-    ExpressionWrapper,
-    F,
-    Func,
-    IntegerField,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Agency, Membership
-from motcua.catalogue.constants import Channel
-from motcua.catalogue.models import Field, Procedure
 from motcua.core.errors import ValidationFailed
 from motcua.deadlines.calendar import VN_TZ
-from motcua.deadlines.constants import Judgement
 from motcua.dossiers.constants import DossierStatus
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import PROVINCE_WIDE_ROLES
+
+from .statistics_buckets import monthly_counts
+from .statistics_history import (
+    COUNT_FIELDS,
+    LEVELS,
+    PAUSE_COLUMNS,
+    RECEIVED_COLUMNS,
+    acceptance_overdue,
+    apology_moves,
+    judgement_level,
+    outcome,
+    period_bounds,
+    relevant,
+)
+from .statistics_rows import (
+    MonthStat,
+    StatRow,
+    StatTable,
+    _rows_by_agency,
+    _rows_by_catalogue,
+    _sum_rows,
+)
+
+__all__ = [
+    "COUNT_FIELDS",
+    "GROUP_BY",
+    "LEVELS",
+    "MAX_PERIOD_DAYS",
+    "PAUSE_COLUMNS",
+    "MonthStat",
+    "StatRow",
+    "StatTable",
+    "check_period",
+    "judgement_level",
+    "monthly_series",
+    "period_bounds",
+    "statistics_agencies",
+    "statistics_table",
+    "statistics_tables",
+    "statistics_total",
+]
 
 S = DossierStatus
 
 GROUP_BY = ("agency", "field", "procedure")
 MAX_PERIOD_DAYS = 366
-COMPARE_MODES = ("date", "time")
-
-# Every status lands in exactly one bucket (docs/architecture.md, "Statistics"). Those not
-# listed here are not in the table at all: registered and supplement-before-acceptance dossiers
-# have not been received yet.
-IN_PROGRESS_STATUSES = frozenset({S.ACCEPTED, S.IN_PROCESSING, S.IN_TRANSFER})
-PAUSE_COLUMNS: Mapping[str, str] = {
-    S.SUPPLEMENT_REQUESTED: "awaiting_supplement",
-    S.FINANCIAL_OBLIGATION: "awaiting_obligation",
-    S.STOPPED: "stopped",
-}
-RESOLVED_STATUSES = frozenset({S.PROCESSED, S.RESULT_RETURNED})
-NOT_RECEIVED_STATUSES = frozenset({S.REGISTERED, S.INTAKE_SUPPLEMENT_REQUESTED})
-
-COUNT_FIELDS = (
-    "carried_over",
-    "received_online",
-    "received_counter",
-    "received_post",
-    "resolved_early",
-    "resolved_on_time",
-    "resolved_late",
-    "in_progress_within",
-    "in_progress_overdue",
-    "awaiting_supplement",
-    "awaiting_obligation",
-    "stopped",
-    "withdrawn",
-    "refused",
-)
-
-
-@dataclass(frozen=True)
-class StatRow:
-    """One row of the table: what it is about (`kind`, `key` = the agency / field / procedure
-    id, None for the total; `label`) and the counts (module doc)."""
-
-    kind: str
-    key: int | None
-    label: str
-    carried_over: int = 0
-    received_online: int = 0
-    received_counter: int = 0
-    received_post: int = 0
-    resolved_early: int = 0
-    resolved_on_time: int = 0
-    resolved_late: int = 0
-    in_progress_within: int = 0
-    in_progress_overdue: int = 0
-    awaiting_supplement: int = 0
-    awaiting_obligation: int = 0
-    stopped: int = 0
-    withdrawn: int = 0
-    refused: int = 0
-
-    @property
-    def received(self) -> int:
-        return self.received_online + self.received_counter + self.received_post
-
-    @property
-    def to_handle(self) -> int:
-        """Carried over plus received: everything the agency had on its hands in the period."""
-        return self.carried_over + self.received
-
-    @property
-    def resolved(self) -> int:
-        return self.resolved_early + self.resolved_on_time + self.resolved_late
-
-    @property
-    def in_progress(self) -> int:
-        return self.in_progress_within + self.in_progress_overdue
-
-    @property
-    def paused(self) -> int:
-        return self.awaiting_supplement + self.awaiting_obligation + self.stopped
-
-    @property
-    def on_time_rate(self) -> float | None:
-        resolved = self.resolved
-        return (self.resolved_early + self.resolved_on_time) / resolved if resolved else None
-
-    @property
-    def online_rate(self) -> float | None:
-        received = self.received
-        return self.received_online / received if received else None
-
-    @property
-    def balanced(self) -> bool:
-        return self.to_handle == self.resolved + self.withdrawn + self.in_progress + self.paused
-
-    @property
-    def is_empty(self) -> bool:
-        return not any(self.counts().values())
-
-    def counts(self) -> dict[str, int]:
-        """The stored counts by name (COUNT_FIELDS order)."""
-        return {name: getattr(self, name) for name in COUNT_FIELDS}
-
-    def as_dict(self) -> dict[str, Any]:
-        """Counts, totals and rates, for JSON."""
-        return {
-            "kind": self.kind,
-            "key": self.key,
-            "label": self.label,
-            **self.counts(),
-            "received": self.received,
-            "resolved": self.resolved,
-            "in_progress": self.in_progress,
-            "paused": self.paused,
-            "on_time_rate": self.on_time_rate,
-            "online_rate": self.online_rate,
-        }
-
-
-def _sum_rows(rows: Iterable[StatRow], *, kind: str, key: int | None, label: str) -> StatRow:
-    totals = dict.fromkeys(COUNT_FIELDS, 0)
-    for row in rows:
-        for name in COUNT_FIELDS:
-            totals[name] += getattr(row, name)
-    return StatRow(kind=kind, key=key, label=label, **totals)
-
-
-@dataclass(frozen=True)
-class StatTable:
-    """The table for one agency (None: all) and period: `rows` and the `total` row."""
-
-    agency: Agency | None
-    start: date
-    end: date
-    group_by: str
-    roll_up: bool
-    compare: str
-    rows: tuple[StatRow, ...]
-    total: StatRow
-
-
-@dataclass(frozen=True)
-class MonthStat:
-    """The totals of one calendar month (`month` = its first day), clipped to the period
-    (`start`..`end`)."""
-
-    month: date
-    start: date
-    end: date
-    row: StatRow
 
 
 # --- validation and scope -------------------------------------------------------------------
@@ -286,91 +169,24 @@ def _subtree_ids(agency: Agency | None) -> set[int]:
 # --- the counting ---------------------------------------------------------------------------
 
 
-def compare_mode() -> str:
-    """MOTCUA_STATISTICS_COMPARE: "date" (default, as the 766 reports) or "time"."""
-    mode = getattr(settings, "MOTCUA_STATISTICS_COMPARE", "date")
-    if mode not in COMPARE_MODES:
-        raise ValueError(f"MOTCUA_STATISTICS_COMPARE must be one of {COMPARE_MODES}")
-    return str(mode)
+Counts = dict[int, dict[str, int]]
 
 
-def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """The period as moments: from 00:00 of `start` to 00:00 after `end`, Vietnam time."""
-    return (
-        datetime.combine(start, time.min, tzinfo=VN_TZ),
-        datetime.combine(end + timedelta(days=1), time.min, tzinfo=VN_TZ),
-    )
+def _counts() -> Counts:
+    return defaultdict(lambda: dict.fromkeys(COUNT_FIELDS, 0))
 
 
-# COALESCE(finished_at, closed_at, NEVER): when a received dossier left the table (result
-# ready, else withdrawn; a returned dossier was finished first), NEVER while open. The same
-# expression is indexed, with the columns below included (dossiers migration 0007), so that
-# PostgreSQL reads the period's dossiers from the index alone.
-NEVER = datetime(9999, 12, 31, tzinfo=UTC)
-_DONE_AT = Coalesce("finished_at", "closed_at", Value(NEVER))
-
-
-def _outcome(start: date, end: date, mode: str) -> Case:
-    """Where a dossier of the table stands at the period end: the name of its outcome column
-    (exactly one of resolved_*, withdrawn, a pause column, in_progress_*)."""
-    _begin, stop = period_bounds(start, end)
-    resolved = Q(finished_at__lt=stop)
-    if mode == "date":
-        # The judgement stored when it was finished is this comparison (deadlines.judge): the
-        # appointment does not change after the result is ready.
-        judged = [
-            When(resolved & Q(judgement=Judgement.EARLY), then=Value("resolved_early")),
-            When(resolved & Q(judgement=Judgement.LATE), then=Value("resolved_late")),
-        ]
-        # Within the deadline at the end: the appointment's date is the last day or later.
-        within = Q(due_at__gte=datetime.combine(end, time.min, tzinfo=VN_TZ))
-    else:
-        judged = [
-            When(resolved & Q(finished_at__gt=F("due_at")), then=Value("resolved_late")),
-            When(resolved & Q(fin_day__lt=F("due_day")), then=Value("resolved_early")),
-        ]
-        within = Q(due_at__gte=stop)
-    paused = [
-        When(Q(status=status, paused_at__lt=stop), then=Value(column))
-        for status, column in PAUSE_COLUMNS.items()
-    ]
-    return Case(
-        *judged,
-        When(resolved, then=Value("resolved_on_time")),  # also: no deadline
-        When(Q(status=S.WITHDRAWN, closed_at__lt=stop), then=Value("withdrawn")),
-        *paused,  # a pause begun after the end: running at the end
-        When(Q(due_at__isnull=True) | within, then=Value("in_progress_within")),
-        default=Value("in_progress_overdue"),
-        output_field=CharField(),
-    )
-
-
-RECEIVED_COLUMNS = {
-    Channel.ONLINE: "received_online",
-    Channel.DIRECT: "received_counter",
-    Channel.POST: "received_post",
-}
-
-
-def _relevant(agency_ids: set[int] | None, start: date, end: date) -> QuerySet[Dossier]:
-    """The dossiers of the table: received (accepted) by these agencies (None: any) before the
-    period end, and not resolved or withdrawn before its start."""
+def _count_by(
+    agency_ids: set[int] | None, start: date, end: date, keys: tuple[str, ...], level: str
+) -> tuple[Counts, ...]:
+    """Counts by each of `keys` ("receiving_agency_id", "procedure_id"): one GROUP BY of the
+    table's dossiers on (keys, carried over or not, channel, outcome), each group added to
+    the row of each of its keys; then the refused ones and the online ones waiting past their
+    acceptance deadline, by the same keys."""
+    out = tuple(_counts() for _key in keys)
     begin, stop = period_bounds(start, end)
-    dossiers = Dossier.objects.filter(accepted_at__isnull=False)
-    if agency_ids is not None:
-        dossiers = dossiers.filter(receiving_agency_id__in=agency_ids)
-    return dossiers.alias(done_at=_DONE_AT).filter(done_at__gte=begin, accepted_at__lt=stop)
-
-
-def _count(
-    agency_ids: set[int] | None, start: date, end: date, key: str, mode: str
-) -> dict[int, dict[str, int]]:
-    """Counts by `key` ("receiving_agency_id" or "procedure_id"): one GROUP BY of the table's
-    dossiers on (key, carried over or not, channel, outcome), folded into the columns here."""
-    out: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNT_FIELDS, 0))
-    begin, stop = period_bounds(start, end)
-    dossiers = _relevant(agency_ids, start, end)
-    if mode == "time":
+    dossiers = relevant(agency_ids, start, end)
+    if level == "time":
         dossiers = dossiers.alias(
             fin_day=TruncDate("finished_at", tzinfo=VN_TZ),
             due_day=TruncDate("due_at", tzinfo=VN_TZ),
@@ -378,24 +194,35 @@ def _count(
     groups = (
         dossiers.annotate(
             carried=ExpressionWrapper(Q(accepted_at__lt=begin), output_field=BooleanField()),
-            outcome=_outcome(start, end, mode),
+            outcome=outcome(start, end, level, apology_moves()),
         )
         .order_by()
-        .values_list(key, "carried", "channel", "outcome")
+        .values_list(*keys, "carried", "channel", "outcome")
         .annotate(n=Count("*"))
     )
-    for group, carried, channel, outcome, n in groups:
-        counts = out[group]
-        counts["carried_over" if carried else RECEIVED_COLUMNS[channel]] += n
-        counts[outcome] += n
+    width = len(keys)
+    for group in groups:
+        carried, channel, column, n = group[width:]
+        for counts, value in zip(out, group[:width], strict=True):
+            counts[value]["carried_over" if carried else RECEIVED_COLUMNS[channel]] += n
+            counts[value][column] += n
     refused = Dossier.objects.filter(
         status=S.NOT_ACCEPTED, closed_at__gte=begin, closed_at__lt=stop
     )
     if agency_ids is not None:
         refused = refused.filter(receiving_agency_id__in=agency_ids)
-    for group, n in refused.order_by().values_list(key).annotate(n=Count("*")):
-        out[group]["refused"] = n
+    for group in refused.order_by().values_list(*keys).annotate(n=Count("*")):
+        for counts, value in zip(out, group[:width], strict=True):
+            counts[value]["refused"] += group[width]
+    (waiting,) = acceptance_overdue(agency_ids, [stop], keys)
+    for values, n in waiting.items():
+        for counts, value in zip(out, values, strict=True):
+            counts[value]["acceptance_overdue"] += n
     return out
+
+
+def _count(agency_ids: set[int] | None, start: date, end: date, key: str, level: str) -> Counts:
+    return _count_by(agency_ids, start, end, (key,), level)[0]
 
 
 def _scope(agency: Agency | None) -> tuple[set[int], set[int] | None]:
@@ -426,18 +253,18 @@ def statistics_table(
             _("The table cannot be grouped that way."),
             errors=[_("Group by agency, field or procedure.")],
         )
-    mode = compare_mode()
+    level = judgement_level()
     ids, scope = _scope(agency)
     if group_by == "agency":
         rows = _rows_by_agency(
             agency,
             ids,
-            _count(scope, start, end, "receiving_agency_id", mode),
+            _count(scope, start, end, "receiving_agency_id", level),
             roll_up=roll_up,
             start=start,
         )
     else:
-        rows = _rows_by_catalogue(_count(scope, start, end, "procedure_id", mode), group_by)
+        rows = _rows_by_catalogue(_count(scope, start, end, "procedure_id", level), group_by)
     total = _sum_rows(
         rows, kind="total", key=None, label=agency.name if agency else _("All agencies")
     )
@@ -447,98 +274,17 @@ def statistics_table(
         end=end,
         group_by=group_by,
         roll_up=roll_up,
-        compare=mode,
+        compare=level,
         rows=tuple(rows),
         total=total,
     )
-
-
-def _rows_by_agency(
-    agency: Agency | None,
-    ids: set[int],
-    counts: Mapping[int, Mapping[str, int]],
-    *,
-    roll_up: bool,
-    start: date,
-) -> list[StatRow]:
-    agencies = {a.pk: a for a in Agency.objects.filter(pk__in=ids)}
-
-    def row(pk: int, label: str, members: Iterable[int]) -> StatRow:
-        parts = [
-            StatRow(kind="agency", key=pk, label=label, **counts[m]) for m in members if m in counts
-        ]
-        return _sum_rows(parts, kind="agency", key=pk, label=label)
-
-    def in_use(a: Agency, r: StatRow) -> bool:
-        # Agencies merged away before the period show only when they have something to count.
-        return not r.is_empty or a.valid_to is None or a.valid_to >= start
-
-    if not roll_up:
-        rows = [row(pk, a.name, [pk]) for pk, a in agencies.items()]
-        return sorted((r for r in rows if in_use(agencies[r.key], r)), key=_label_key)  # type: ignore[index]
-    if agency is None:
-        tops = [a for a in agencies.values() if a.parent_id is None]
-        own: list[StatRow] = []
-    else:
-        tops = [a for a in agencies.values() if a.parent_id == agency.pk]
-        own_row = row(agency.pk, agency.name, [agency.pk])
-        own = [own_row] if not own_row.is_empty or not tops else []
-        if own and tops:
-            own = [replace(own_row, label=_("%(agency)s (own desk)") % {"agency": agency.name})]
-    rows = [row(top.pk, top.name, _subtree_within(top.pk, agencies)) for top in tops]
-    rows = [r for r, top in zip(rows, tops, strict=True) if in_use(top, r)]
-    return own + sorted(rows, key=_label_key)
-
-
-def _subtree_within(root: int, agencies: Mapping[int, Agency]) -> set[int]:
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for pk, a in agencies.items():
-        children[a.parent_id].append(pk)
-    ids, frontier = {root}, [root]
-    while frontier:
-        frontier = [c for pk in frontier for c in children[pk] if c not in ids]
-        ids.update(frontier)
-    return ids
-
-
-def _rows_by_catalogue(counts: Mapping[int, Mapping[str, int]], group_by: str) -> list[StatRow]:
-    procedures = {
-        p.pk: p for p in Procedure.objects.filter(pk__in=list(counts)).select_related("field")
-    }
-    if group_by == "procedure":
-        rows = [
-            StatRow(kind="procedure", key=pk, label=_procedure_label(procedures[pk]), **c)
-            for pk, c in counts.items()
-        ]
-        return sorted(rows, key=_label_key)
-    by_field: dict[int, list[StatRow]] = defaultdict(list)
-    for pk, c in counts.items():
-        by_field[procedures[pk].field_id].append(StatRow(kind="field", key=None, label="", **c))
-    names = dict(Field.objects.filter(pk__in=list(by_field)).values_list("pk", "name"))
-    rows = [
-        _sum_rows(parts, kind="field", key=pk, label=names[pk]) for pk, parts in by_field.items()
-    ]
-    return sorted(rows, key=_label_key)
-
-
-def _procedure_label(procedure: Procedure) -> str:
-    code = procedure.national_code or procedure.local_code
-    return f"{code} – {procedure.name}" if code else procedure.name
-
-
-def _label_key(row: StatRow) -> tuple[str, str, int]:
-    """Vietnamese alphabetical order, near enough: letters first without their marks (đ is
-    d), then with them."""
-    folded = unicodedata.normalize("NFD", row.label.casefold().replace("đ", "d"))
-    bare = "".join(c for c in folded if not unicodedata.combining(c))
-    return (bare, row.label.casefold(), row.key or 0)
 
 
 def statistics_total(*, agency: Agency | None, start: date, end: date) -> StatRow:
     """Only the total row of `agency`'s subtree for the period."""
     check_period(start, end)
     _ids, scope = _scope(agency)
-    counts = _count(scope, start, end, "receiving_agency_id", compare_mode())
+    counts = _count(scope, start, end, "receiving_agency_id", judgement_level())
     parts = [StatRow(kind="total", key=None, label="", **c) for c in counts.values()]
     label = agency.name if agency else _("All agencies")
     return _sum_rows(parts, kind="total", key=None, label=label)
@@ -564,9 +310,11 @@ def statistics_tables(
             _("The table cannot be grouped that way."),
             errors=[_("Group by agency, field or procedure.")],
         )
-    mode = compare_mode()
+    level = judgement_level()
     ids, scope = _scope(agency)
-    by_agency, by_procedure = _count_both(scope, start, end, mode)
+    by_agency, by_procedure = _count_by(
+        scope, start, end, ("receiving_agency_id", "procedure_id"), level
+    )
     label = agency.name if agency else _("All agencies")
     tables = {}
     for grouping in wanted:
@@ -580,58 +328,18 @@ def statistics_tables(
             end=end,
             group_by=grouping,
             roll_up=roll_up,
-            compare=mode,
+            compare=level,
             rows=tuple(rows),
             total=_sum_rows(rows, kind="total", key=None, label=label),
         )
     return tables
 
 
-def _count_both(
-    agency_ids: set[int] | None, start: date, end: date, mode: str
-) -> tuple[dict[int, dict[str, int]], dict[int, dict[str, int]]]:
-    """`_count` by receiving agency and by procedure at once: the same GROUP BY on both keys,
-    each group added to its agency and to its procedure."""
-    by_agency: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNT_FIELDS, 0))
-    by_procedure: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNT_FIELDS, 0))
-    begin, stop = period_bounds(start, end)
-    dossiers = _relevant(agency_ids, start, end)
-    if mode == "time":
-        dossiers = dossiers.alias(
-            fin_day=TruncDate("finished_at", tzinfo=VN_TZ),
-            due_day=TruncDate("due_at", tzinfo=VN_TZ),
-        )
-    groups = (
-        dossiers.annotate(
-            carried=ExpressionWrapper(Q(accepted_at__lt=begin), output_field=BooleanField()),
-            outcome=_outcome(start, end, mode),
-        )
-        .order_by()
-        .values_list("receiving_agency_id", "procedure_id", "carried", "channel", "outcome")
-        .annotate(n=Count("*"))
-    )
-    for agency_id, procedure_id, carried, channel, outcome, n in groups:
-        column = "carried_over" if carried else RECEIVED_COLUMNS[channel]
-        for counts in (by_agency[agency_id], by_procedure[procedure_id]):
-            counts[column] += n
-            counts[outcome] += n
-    refused = Dossier.objects.filter(
-        status=S.NOT_ACCEPTED, closed_at__gte=begin, closed_at__lt=stop
-    )
-    if agency_ids is not None:
-        refused = refused.filter(receiving_agency_id__in=agency_ids)
-    pairs = refused.order_by().values_list("receiving_agency_id", "procedure_id")
-    for agency_id, procedure_id, n in pairs.annotate(n=Count("*")):
-        by_agency[agency_id]["refused"] += n
-        by_procedure[procedure_id]["refused"] += n
-    return by_agency, by_procedure
-
-
 def monthly_series(*, agency: Agency | None, start: date, end: date) -> list[MonthStat]:
     """One total row per calendar month from `start` to `end` (each month clipped to them),
     for trends: each row is the month's `statistics_total`, so a month's carried over is the
     previous month's in progress plus paused. Two grouped queries for all the months when
-    comparing dates (`_monthly_counts`), one table per month when comparing times."""
+    judging at the date level (statistics_buckets), one table per month at the time level."""
     check_period(start, end)
     months = []
     month = start.replace(day=1)
@@ -641,148 +349,13 @@ def monthly_series(*, agency: Agency | None, start: date, end: date) -> list[Mon
         month = following
     _ids, scope = _scope(agency)
     label = agency.name if agency else _("All agencies")
-    if compare_mode() != "date":
+    if judgement_level() != "date":
         return [
             MonthStat(month=m, start=a, end=b, row=statistics_total(agency=agency, start=a, end=b))
             for m, a, b in months
         ]
-    counts = _monthly_counts(scope, [(a, b) for _m, a, b in months])
+    counts = monthly_counts(scope, [(a, b) for _m, a, b in months])
     return [
         MonthStat(month=m, start=a, end=b, row=StatRow(kind="total", key=None, label=label, **c))
         for (m, a, b), c in zip(months, counts, strict=True)
     ]
-
-
-class _Bucket(Func):
-    """How many of `bounds` (moments, ascending) are at or before the value; `missing` when
-    the value is NULL. One binary search (width_bucket) a row on PostgreSQL, a CASE elsewhere."""
-
-    output_field = IntegerField()
-
-    def __init__(self, expression: Any, bounds: list[datetime], missing: int) -> None:
-        super().__init__(expression)
-        self.bounds, self.missing = bounds, missing
-
-    def as_sql(  # type: ignore[override]
-        self, compiler: Any, connection: Any, **extra: Any
-    ) -> tuple[str, tuple[Any, ...]]:
-        value, params = compiler.compile(self.source_expressions[0])
-        moments = [connection.ops.adapt_datetimefield_value(b) for b in self.bounds]
-        whens = " ".join(f"WHEN {value} < %s THEN {i}" for i in range(len(moments)))
-        sql = f"CASE WHEN {value} IS NULL THEN {self.missing} {whens} ELSE {len(moments)} END"
-        return sql, (*params, *(p for m in moments for p in (*params, m)))
-
-    def as_postgresql(
-        self, compiler: Any, connection: Any, **extra: Any
-    ) -> tuple[str, tuple[Any, ...]]:
-        value, params = compiler.compile(self.source_expressions[0])
-        sql = f"COALESCE(width_bucket({value}, %s::timestamptz[]), {self.missing})"
-        return sql, (*params, list(self.bounds))
-
-
-def _code(field: str, values: Iterable[str], default: int) -> Case:
-    """The position of the field's value among `values`, `default` for any other."""
-    whens = [When(**{field: value}, then=Value(i)) for i, value in enumerate(values)]
-    return Case(*whens, default=Value(default), output_field=IntegerField())
-
-
-# What `_monthly_counts` packs into one integer per dossier, with the number of values of each
-# part (`width` is the number of month bounds + 2). One grouping key keeps the aggregation a
-# hash of a few hundred groups; separate keys made PostgreSQL expect a group per row and sort.
-_CHANNELS = tuple(RECEIVED_COLUMNS)
-_LEAVING = (S.WITHDRAWN, *PAUSE_COLUMNS)  # then "none"
-_PARTS = ("accepted", "done", "due", "left", "channel", "judged", "leaving")
-
-
-def _monthly_counts(
-    agency_ids: set[int] | None, periods: list[tuple[date, date]]
-) -> list[dict[str, int]]:
-    """The counts of each period (consecutive, date comparison), exactly as `_count` and
-    `_outcome` define them, from a histogram of the dossiers of the whole window.
-
-    Every rule of the table compares a dossier's moment with a period bound: accepted before
-    the stop (received by then) or before the start (carried over); left (COALESCE(finished,
-    closed)) at or after the start; finished, withdrawn or paused before the stop; appointment
-    on or after the last day's start. So each moment is reduced to its bucket among the bounds
-    (`_Bucket`): with `bounds` = [start of period 0, stop of period 0, stop of period 1, …] and
-    b(t) the number of bounds <= t, period i's "t < stop" is b(t) <= i + 1 and "t >= start" is
-    b(t) >= i + 1; the appointment is bucketed among the last days the same way. One GROUP BY
-    over the index (the window's dossiers, as `_relevant` selects them for the whole window)
-    counts the dossiers per combination of buckets, channel, judgement and status kind; each
-    period's columns are then summed here. Refused dossiers: a second GROUP BY on their bucket.
-    """
-    bounds = [period_bounds(*periods[0])[0]] + [period_bounds(*p)[1] for p in periods]
-    last_days = [datetime.combine(last, time.min, tzinfo=VN_TZ) for _first, last in periods]
-    width = len(bounds) + 2
-    never = width - 1  # NULL: never before any bound
-    judged = Case(
-        When(finished_at__isnull=True, then=Value(0)),
-        When(judgement=Judgement.EARLY, then=Value(1)),
-        When(judgement=Judgement.LATE, then=Value(2)),
-        default=Value(3),
-        output_field=IntegerField(),
-    )
-    left_at = Case(  # when it was withdrawn or paused, for those statuses
-        When(status=S.WITHDRAWN, then=_Bucket(F("closed_at"), bounds, never)),
-        When(status__in=list(PAUSE_COLUMNS), then=_Bucket(F("paused_at"), bounds, never)),
-        default=Value(never),
-        output_field=IntegerField(),
-    )
-    parts: list[tuple[Any, int]] = [
-        (_Bucket(F("accepted_at"), bounds, never), width),
-        (_Bucket(F("done_at"), bounds, never), width),
-        (_Bucket(F("due_at"), last_days, never), width),  # no appointment: always within
-        (left_at, width),
-        (_code("channel", _CHANNELS, len(_CHANNELS)), len(_CHANNELS) + 1),
-        (judged, 4),
-        (_code("status", _LEAVING, len(_LEAVING)), len(_LEAVING) + 1),
-    ]
-    key = parts[0][0]
-    for expression, size in parts[1:]:
-        key = key * Value(size) + expression
-    sizes = [size for _expression, size in parts]
-    groups = (
-        _relevant(agency_ids, periods[0][0], periods[-1][1])
-        .annotate(buckets=ExpressionWrapper(key, output_field=IntegerField()))
-        .order_by()
-        .values_list("buckets")
-        .annotate(n=Count("*"))
-    )
-    out = [dict.fromkeys(COUNT_FIELDS, 0) for _period in periods]
-    for packed, n in groups:
-        values = []
-        for size in reversed(sizes):
-            packed, value = divmod(packed, size)
-            values.append(value)
-        part = dict(zip(_PARTS, reversed(values), strict=True))
-        _add_to_periods(out, part, n)
-    refused = Dossier.objects.filter(
-        status=S.NOT_ACCEPTED, closed_at__gte=bounds[0], closed_at__lt=bounds[-1]
-    )
-    if agency_ids is not None:
-        refused = refused.filter(receiving_agency_id__in=agency_ids)
-    closed = _Bucket(F("closed_at"), bounds, never)
-    for bucket, n in refused.annotate(b=closed).order_by().values_list("b").annotate(n=Count("*")):
-        out[bucket - 1]["refused"] += n
-    return out
-
-
-def _add_to_periods(out: list[dict[str, int]], part: Mapping[str, int], n: int) -> None:
-    """Add `n` dossiers with these buckets (`_monthly_counts`) to every period they are in."""
-    judged = ("", "resolved_early", "resolved_late", "resolved_on_time")[part["judged"]]
-    leaving = (*("withdrawn", *PAUSE_COLUMNS.values()), "")[part["leaving"]]
-    # In period i when accepted before its stop and not left before its start.
-    for i in range(max(part["accepted"] - 1, 0), min(part["done"], len(out))):
-        counts = out[i]
-        if part["accepted"] <= i:  # before its start
-            counts["carried_over"] += n
-        else:
-            counts[RECEIVED_COLUMNS[_CHANNELS[part["channel"]]]] += n
-        if judged and part["done"] <= i + 1:  # finished before the stop
-            counts[judged] += n
-        elif leaving and part["left"] <= i + 1:  # withdrawn or paused before the stop
-            counts[leaving] += n
-        elif part["due"] >= i + 1:  # appointment on or after the last day (or none)
-            counts["in_progress_within"] += n
-        else:
-            counts["in_progress_overdue"] += n

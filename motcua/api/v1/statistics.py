@@ -46,6 +46,9 @@ COUNT_HELP = {
     "stopped": "Paused at the period end: processing stopped",
     "withdrawn": "Withdrawn by the applicant in the period (after acceptance)",
     "refused": "Refused at intake in the period (never received; outside the balance)",
+    "acceptance_overdue": "Submitted online and waiting for the reception officer at the period "
+    "end past the acceptance deadline (MOTCUA_ONLINE_ACCEPTANCE_HOURS working hours after "
+    "submission; not yet received, outside the balance)",
 }
 
 
@@ -124,8 +127,9 @@ StatisticsSerializer = type(
         "roll_up": serializers.BooleanField(),
         "compare": serializers.ChoiceField(
             choices=["date", "time"],
-            help_text="How resolution is compared with the appointment: by date (default) or "
-            "by time (MOTCUA_STATISTICS_COMPARE)",
+            help_text="The level early / on time / late is judged at: by date (default) or by "
+            "time; the installation's MOTCUA_JUDGEMENT_LEVEL, as for the register and the slips "
+            "(not a query parameter)",
         ),
         "rows": StatRowSerializer(many=True),
         "total": StatRowSerializer(),
@@ -154,9 +158,10 @@ class StatisticsApi(APIView):
         summary="The statistics table of an agency for a period",
         description="Query: agency, from, to (YYYY-MM-DD, both included), group_by "
         "(agency | field | procedure), roll_up (true | false). A dossier counts for the "
-        "agency that received it, from its acceptance to its result (see docs/architecture.md, "
-        '"Statistics"). For every row, carried_over + received = resolved + withdrawn + '
-        "in_progress + paused.",
+        "agency that received it, from its acceptance to its result, as it stood at the "
+        "period end (a past period gives the same numbers whenever it is asked; see "
+        'docs/architecture.md, "Statistics"). For every row, carried_over + received = '
+        "resolved + withdrawn + in_progress + paused.",
     )
     def get(self, request: Request) -> Response:
         if not user_is_official(user=request.user):  # type: ignore[arg-type]

@@ -5,7 +5,8 @@ index-only scan; docs/performance.md, "Statistics").
 
 PostgreSQL only, and created here rather than in Dossier.Meta.indexes: Django cannot declare
 an expression index with INCLUDE columns. The expression must stay identical to
-`reporting.statistics._DONE_AT` for the planner to use it. SQLite (development and tests)
+`reporting.statistics_history.DONE_AT` (formerly `reporting.statistics._DONE_AT`) for the
+planner to use it; 0015 rebuilds it with `id` included. SQLite (development and tests)
 does without.
 """
 

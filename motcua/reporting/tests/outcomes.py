@@ -6,7 +6,7 @@ due Monday 9 March):
 
     A counter, resolved early (5 Mar), returned, rated satisfied (20 Mar); a scan, a result file
     B online,  resolved on time (9 Mar), returned, rated dissatisfied (20 Mar); a result file
-    C counter, resolved late (12 Mar), returned, not rated; apology by the leader (10 Mar)
+    C counter, resolved late (12 Mar), returned, not rated; apology by the leader (9 Mar)
     D online,  received 26 Mar, in progress within the deadline at 31 Mar
     E counter, received 3 Mar, in progress, overdue at 31 Mar
     F counter, received 4 Mar, withdrawn by the applicant on 5 Mar
@@ -116,7 +116,7 @@ def build_march(p: Province) -> March:
         c,
         Act.APOLOGISE,
         Role.LEADER,
-        vn(2026, 3, 10, 9),
+        vn(2026, 3, 9, 9),
         comment="Chờ ý kiến của cơ quan thuế",
         new_appointment=date(2026, 3, 13),
     )

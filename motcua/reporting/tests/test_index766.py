@@ -43,18 +43,18 @@ EXPECTED = {
     "publicity_rest": (RULE_NOT_FOUND, None, None, "8", None),
     # A early, B on time, F withdrawn, D within / A B C resolved, F withdrawn, D E in progress
     "timeliness": (COMPUTED, 4, 6, "20", "13.33"),
-    # the land procedure is online, the copy certification is not: 1/2 < 80 %
-    "procedures_online": (COMPUTED, 1, 2, "2", "1.6"),
+    # the land procedure is online, the copy certification is not: 2 × (1/2) ÷ 80 %
+    "procedures_online": (COMPUTED, 1, 2, "2", "1.25"),
     "online_procedures_used": (COMPUTED, 1, 1, "4", "4.00"),
-    # B and D of the seven received: 2/7 < 50 %
-    "online_submission": (COMPUTED, 2, 7, "6", "3"),
+    # B and D of the seven received: 6 × (2/7) ÷ 50 %
+    "online_submission": (COMPUTED, 2, 7, "6", "3.43"),
     "payment_procedures": (NO_DATA, None, None, "2", None),
     "payable_on_national_portal": (NO_DATA, None, None, "2", None),
     "online_payment": (NO_DATA, None, None, "6", None),
     # A and B of the three resolved have a result file: 6 × 2/3
     "e_results": (COMPUTED, 2, 3, "6", "4.00"),
-    # only A's application was scanned: 1/7 < 80 %
-    "digitised_dossiers": (COMPUTED, 1, 7, "4", "3.2"),
+    # only A's application was scanned: 4 × (1/7) ÷ 80 %
+    "digitised_dossiers": (COMPUTED, 1, 7, "4", "0.71"),
     "reuse": (NO_DATA, None, None, "2", None),
     "digitisation_rest": (RULE_NOT_FOUND, None, None, "10", None),
     "petitions_on_time": (NO_DATA, None, None, None, None),
@@ -94,11 +94,11 @@ def test_groups_and_totals(march):
     assert by_code == {
         "publicity": 0,
         "timeliness": Decimal("13.33"),
-        "online": Decimal("8.6"),
-        "digitisation": Decimal("7.2"),
+        "online": Decimal("8.68"),
+        "digitisation": Decimal("4.71"),
         "satisfaction": 0,
     }
-    assert result.points == Decimal("29.13")
+    assert result.points == Decimal("26.72")
     assert result.scored_max == 20 + 2 + 4 + 6 + 6 + 4
 
 
@@ -110,7 +110,7 @@ def test_the_statistics_row_is_the_tables(march):
 
 
 def _setting(**indicators):
-    value = deepcopy(settings.MOTCUA_INDEX_766)
+    value: dict = deepcopy(settings.MOTCUA_INDEX_766)
     value["indicators"].update(indicators)
     return value
 
@@ -181,7 +181,7 @@ def test_an_empty_period_gives_no_points_for_shares(march):
     assert timeliness.status == NO_POINTS
     assert timeliness.points is None
     # the catalogue share does not depend on dossiers
-    assert result.indicator("procedures_online").points == Decimal("1.6")
+    assert result.indicator("procedures_online").points == Decimal("1.25")
 
 
 def test_another_agency_counts_its_own_dossiers(march):
@@ -199,6 +199,9 @@ def test_another_agency_counts_its_own_dossiers(march):
         {"timeliness": {"rule": "share", "points": "x"}},
         {"e_results": {"rule": "threshold", "threshold": 2, "points": 6, "points_below": 1}},
         {"e_results": {"rule": "threshold", "threshold": 0.5, "points": 6, "points_below": 7}},
+        {"e_results": {"rule": "threshold", "threshold": 0.5, "points": 6}},  # no points_below
+        {"e_results": {"rule": "proportional", "points": 6}},  # no threshold
+        {"e_results": {"rule": "proportional", "threshold": 0, "points": 6}},
         {"online_payment": {"rule": "share", "points": 6}},  # no data for it
         {"made_up": {"rule": "share", "points": 6}},
         {"timeliness": 20},

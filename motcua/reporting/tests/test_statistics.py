@@ -160,6 +160,7 @@ COMMUNE = {
     "stopped": 1,  # H
     "withdrawn": 1,  # I
     "refused": 1,  # J
+    "acceptance_overdue": 1,  # K, online, waiting since 20 Feb
 }
 OTHER = dict.fromkeys(COUNT_FIELDS, 0) | {"received_counter": 1, "in_progress_overdue": 1}
 TOTAL = {name: COMMUNE[name] + OTHER[name] for name in COUNT_FIELDS}
@@ -246,7 +247,7 @@ def test_monthly_series_splits_the_period(tree):
         (date(2026, 3, 1), date(2026, 3, 1), date(2026, 3, 31)),
     ]
     for mode in ("date", "time"):
-        with override_settings(MOTCUA_STATISTICS_COMPARE=mode):
+        with override_settings(MOTCUA_JUDGEMENT_LEVEL=mode):
             for m in monthly_series(agency=tree.top, start=date(2026, 1, 15), end=END):
                 assert m.row == statistics_total(agency=tree.top, start=m.start, end=m.end)
             assert monthly_series(agency=tree.province.commune, start=START, end=END)[0].row == (
@@ -266,7 +267,7 @@ def test_monthly_series_splits_the_period(tree):
 def test_date_level_or_timestamp_comparison(tree, mode, judged):
     dossier = counter(tree, vn(2026, 2, 3, 8, 0))
     finish(tree, dossier, at_due(dossier, hour=18))  # the due day, after closing time
-    with override_settings(MOTCUA_STATISTICS_COMPARE=mode):
+    with override_settings(MOTCUA_JUDGEMENT_LEVEL=mode):
         row = statistics_total(agency=tree.top, start=START, end=END)
     assert row.resolved == 1
     assert getattr(row, judged) == 1

@@ -38,7 +38,7 @@ PERIODS = [
 
 @pytest.mark.parametrize("mode", ["date", "time"])
 def test_one_count_gives_every_table(tree, settings, mode):
-    settings.MOTCUA_STATISTICS_COMPARE = mode
+    settings.MOTCUA_JUDGEMENT_LEVEL = mode
     build(tree)
     for agency in (None, tree.top, tree.district, tree.province.commune):
         for start, end in PERIODS:
