@@ -148,19 +148,74 @@ USE_TZ = True
 MOTCUA_OFFICE_HOURS = ("07:30", "11:30", "13:00", "17:00")
 MOTCUA_HOLIDAYS_NOT_OBSERVED = ["11-24"]
 
+# Deadline rules a province may read differently (docs/architecture.md "Deadlines"):
+# - MOTCUA_SAME_DAY_CUTOFF: a same-day dossier received at this time or earlier is due that day,
+#   one received strictly after it the next working day ("sau 15 giờ": Decree 23/2015/NĐ-CP
+#   Art. 7 for certification; the civil-status procedure texts, domain-vn §2.3 S5/S19); an
+#   agency's office-hours row may set its own.
+# - MOTCUA_DAY_OFF_RECEIPT_COUNTS_FROM: for a dossier received on a day off (a centre open on
+#   Saturday), the day not counted (Civil Code 2015 Art. 147(2)) is "receipt_day" (the Saturday:
+#   day 1 is Monday) or "next_working_day" (as if received Monday morning: day 1 is Tuesday).
+#   No text on Saturday reception was found (unconfirmed); the default reads Art. 147(2)
+#   literally: "receipt_day".
+# - MOTCUA_JUDGEMENT_LEVEL: early / on time / late compares "date"s (default, as the 766 reports)
+#   or the due "time" (finished after the due moment is late even on the due date); no text
+#   settles it (unconfirmed; Art. 148(1) ends a period in days at the end of its last day).
+#   One setting for the stored judgement, the register, the slips and the statistics.
+MOTCUA_SAME_DAY_CUTOFF = env("MOTCUA_SAME_DAY_CUTOFF", "15:00")
+MOTCUA_DAY_OFF_RECEIPT_COUNTS_FROM = env("MOTCUA_DAY_OFF_RECEIPT_COUNTS_FROM", "receipt_day")
+MOTCUA_JUDGEMENT_LEVEL = env("MOTCUA_JUDGEMENT_LEVEL", "date")
+
+# Pauses (motcua.dossiers.pauses; docs/architecture.md "Deadlines"). How the legal time runs
+# again after each kind of pause: "procedure" (the procedure's own resume mode, RESTART unless
+# the catalogue says EXTEND), "restart" (the whole legal time again from the resume) or "extend"
+# (the due time moves by the paused working time). A financial obligation's time is not counted
+# in the processing time, so it extends; a stop resumes as a supplement does (the Thanh Hóa
+# system's practice, domain-vn §2.3). Unconfirmed against the decrees: docs say what is known.
+MOTCUA_RESUME_AFTER = {
+    "supplement": "procedure",
+    "financial_obligation": "extend",
+    "stop": "procedure",
+}
+# A supplement is requested at most once during processing, and within this many working days
+# of acceptance (empty: no limit). 3 is the widely repeated practice, unconfirmed (docs).
+MOTCUA_SUPPLEMENT_ONCE = env("MOTCUA_SUPPLEMENT_ONCE", "true") == "true"
+MOTCUA_SUPPLEMENT_WITHIN_WORKING_DAYS = (
+    int(env("MOTCUA_SUPPLEMENT_WITHIN_WORKING_DAYS", "3") or 0) or None
+)
+# The answer-by date a supplement request gives when the officer names none (working days).
+MOTCUA_SUPPLEMENT_ANSWER_WORKING_DAYS = int(env("MOTCUA_SUPPLEMENT_ANSWER_WORKING_DAYS", "10"))
+# An apology with a new appointment is given once, and before the legal deadline has passed.
+MOTCUA_APOLOGY_ONCE = env("MOTCUA_APOLOGY_ONCE", "true") == "true"
+MOTCUA_APOLOGY_BEFORE_DEADLINE = env("MOTCUA_APOLOGY_BEFORE_DEADLINE", "true") == "true"
+
 # An apology and new appointment (Mẫu 04) tells the applicant a later date. Whether that date
 # also becomes the deadline timeliness is judged by is not settled (domain-vn §2.3: OpenCPS
 # counts an extension date, Thanh Hóa's reports the original appointment). Default: it does
 # not, so a dossier finished after its legal deadline stays "late" in the statistics.
 MOTCUA_APOLOGY_MOVES_DEADLINE = env("MOTCUA_APOLOGY_MOVES_DEADLINE", "false") == "true"
 
-# The service-quality index in the shape of Decision 766/QĐ-TTg (motcua.reporting.index766,
-# docs/architecture.md "Transparency and the 766 index"). The five groups' maximum points are
-# the decision's [domain-vn §1.6, S27/S28]; the indicators' thresholds and points are one
-# vendor's reading (the Thanh Hóa system, domain-vn §1.6 [code S2]): configuration, not law.
-# A rule is "share" (points × the share), "threshold" (points when the share reaches the
-# threshold, else points_below) or None: the value is shown, no points are given ("rule not
-# found"), e.g. the satisfaction target of Resolution 76/NQ-CP, which our sources do not state.
+# Dossier codes begin with the receiving agency's identifier code (Circular 01/2018 Art. 19,
+# QCVN 102:2016). An agency without one (a service centre receiving on behalf of departments, a
+# commune created in 2025 whose code is not yet assigned) numbers with its nearest ancestor's
+# code and counter when this is on (motcua.dossiers.codes; docs/architecture.md "Agency
+# identifiers and numbering"). No text says how an uncoded agency numbers (unconfirmed). Default
+# on: the alternative is an agency that cannot accept any dossier until its code is entered;
+# set "false" to require every receiving agency's own code.
+MOTCUA_NUMBER_WITH_ANCESTOR_IDENTIFIER = (
+    env("MOTCUA_NUMBER_WITH_ANCESTOR_IDENTIFIER", "true") == "true"
+)
+
+# The service-quality index in the shape of Decision 766/QĐ-TTg (motcua.reporting.index766 and
+# index766_rules, docs/architecture.md "Transparency and the 766 index"). The five groups'
+# maximum points are the decision's [domain-vn §1.6, S27/S28]; the indicators' points are the
+# Thanh Hóa system's [code S2]; configuration, not law. A rule turns a share into points:
+# "share" (points × the share), "proportional" (points from the threshold up, points × share ÷
+# threshold below it: the national portal's formula description "Mô tả công thức tính chỉ số
+# 766", for procedures online and digitised dossiers from 80 %, online submission from 50 %),
+# "threshold" (points from the threshold up, points_below above 0 and below it: the Thanh Hóa
+# step) or None (the share is shown, no points: "rule not found", e.g. the satisfaction target
+# of Resolution 76/NQ-CP). Whatever the rule, a share of 0 earns 0 points.
 MOTCUA_INDEX_766 = {
     "groups": {
         "publicity": 18,
@@ -171,26 +226,11 @@ MOTCUA_INDEX_766 = {
     },
     "indicators": {
         "timeliness": {"rule": "share", "points": 20},
-        "procedures_online": {
-            "rule": "threshold",
-            "threshold": 0.8,
-            "points": 2,
-            "points_below": 1.6,
-        },
+        "procedures_online": {"rule": "proportional", "threshold": 0.8, "points": 2},
         "online_procedures_used": {"rule": "share", "points": 4},
-        "online_submission": {
-            "rule": "threshold",
-            "threshold": 0.5,
-            "points": 6,
-            "points_below": 3,
-        },
+        "online_submission": {"rule": "proportional", "threshold": 0.5, "points": 6},
         "e_results": {"rule": "share", "points": 6},
-        "digitised_dossiers": {
-            "rule": "threshold",
-            "threshold": 0.8,
-            "points": 4,
-            "points_below": 3.2,
-        },
+        "digitised_dossiers": {"rule": "proportional", "threshold": 0.8, "points": 4},
         "dossier_satisfaction": {"rule": None, "points": 6},
     },
 }
@@ -394,6 +434,12 @@ MOTCUA_DIGEST_TIME = env("MOTCUA_DIGEST_TIME", "07:30")
 MOTCUA_DIGEST_DUE_SOON_WORKING_DAYS = int(env("MOTCUA_DIGEST_DUE_SOON_WORKING_DAYS", "2"))
 MOTCUA_OVERDUE_ALERT_MINUTES = int(env("MOTCUA_OVERDUE_ALERT_MINUTES", "5"))
 MOTCUA_ESCALATION_WORKING_DAYS = int(env("MOTCUA_ESCALATION_WORKING_DAYS", "1"))
+# Online dossiers waiting for acceptance (motcua.dossiers.acceptance_alerts): the reception
+# officer accepts, asks for a supplement or refuses within MOTCUA_ONLINE_ACCEPTANCE_HOURS working
+# hours of the submission, on the receiving agency's calendar (shown in the reception queue); past
+# it the agency's reception officers are alerted once, checked every MOTCUA_OVERDUE_ALERT_MINUTES.
+# No national rule found: 8 is Thanh Hóa's local service level (domain-vn §2.2), unconfirmed.
+MOTCUA_ONLINE_ACCEPTANCE_HOURS = int(env("MOTCUA_ONLINE_ACCEPTANCE_HOURS", "8"))
 # SMS (motcua.notifications.channels.sms): an HTTP gateway. The provider is a dotted path to an
 # adapter class; the built-in JsonHttpGateway speaks the generic JSON protocol of
 # docs/architecture.md (Notifications). Without MOTCUA_SMS_URL, SMS are written to the log.

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import prefetch_related_objects
@@ -12,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -43,8 +44,8 @@ from motcua.dossiers.selectors import (
     dossier_verify,
 )
 from motcua.dossiers.services import ActInput, dossier_act
-from motcua.dossiers.slips import FORMS, slips_available
 from motcua.dossiers.slips import legal_time_text as slip_legal_time_text
+from motcua.dossiers.slips import slip_form, slips_available
 from motcua.dossiers.worklists import RUNNING_STATUSES, working_days_between
 from motcua.eforms.display import raw_text
 
@@ -108,16 +109,23 @@ def _dossier_deadline(dossier: Dossier, calendar: WorkingCalendar, now: datetime
 APOLOGY_WARNING_DAYS = 1  # working days before the appointment when the page asks for Mẫu 04
 
 
-def _needs_apology(dossier: Dossier, calendar: WorkingCalendar, now: datetime) -> bool:
-    """The running dossier will miss (or has missed) the appointment the applicant holds: the
-    responsible agency should issue the apology and a new appointment (Mẫu 04)."""
+def _apology_prompt(dossier: Dossier, calendar: WorkingCalendar, now: datetime) -> str:
+    """ "due": the running dossier will miss the appointment the applicant holds, so the
+    responsible agency should issue the apology and a new appointment (Mẫu 04) now, before the
+    deadline; "missed": the deadline passed and the apology can no longer be given (dossiers.
+    pauses: once, before the deadline); "" otherwise (on track, or the apology was given)."""
     appointment = dossier.appointment_at
     if appointment is None or dossier.status not in RUNNING_STATUSES:
-        return False
+        return ""
     if appointment < now:
-        return True
-    days = working_days_between(calendar, local(now).date(), local(appointment).date())
-    return days <= APOLOGY_WARNING_DAYS
+        late = settings.MOTCUA_APOLOGY_BEFORE_DEADLINE and dossier.due_at and dossier.due_at < now
+        prompt = "missed" if late else "due"
+    else:
+        days = working_days_between(calendar, local(now).date(), local(appointment).date())
+        prompt = "due" if days <= APOLOGY_WARNING_DAYS else ""
+    if prompt and settings.MOTCUA_APOLOGY_ONCE and dossier.apologies.exists():
+        return ""
+    return prompt
 
 
 def _step_deadline(record: StepRecord | None, dossier: Dossier, now: datetime) -> Deadline | None:
@@ -220,6 +228,9 @@ def _event_row(event: AuditEvent) -> EventRow:
     ):
         if data.get(key):
             row.details.append((label, data[key]))
+    if data.get("answer_by"):
+        answer_by = parse_date(str(data["answer_by"]))
+        row.details.append((_("To answer by"), answer_by or data["answer_by"]))
     if data.get("new_appointment"):
         new = parse_datetime(str(data["new_appointment"]))
         row.details.append((_("New appointment"), local(new) if new else data["new_appointment"]))
@@ -311,11 +322,11 @@ def _render(
         "national_status": NATIONAL_STATUS_CODE[DossierStatus(dossier.status)],
         "legal_time": legal_time_text(legal_time_shown(dossier)),
         "deadline": _dossier_deadline(dossier, calendar, now),
-        "needs_apology": _needs_apology(dossier, calendar, now),
+        "apology_prompt": _apology_prompt(dossier, calendar, now),
         "may_apologise": Act.APOLOGISE in acts,
         "step_deadline": _step_deadline(open_record, dossier, now),
         "open_record": open_record,
-        "slips": [(kind, FORMS[kind]) for kind in slips_available(dossier)],
+        "slips": [(kind, slip_form(kind, dossier)) for kind in slips_available(dossier)],
         "components": dossier.components.prefetch_related("files"),
         "fees": list(dossier.fees.all()),
         "appointments": dossier.appointment_changes.order_by("changed_at", "id"),
@@ -360,6 +371,7 @@ def dossier_act_view(request: HttpRequest, key: str) -> HttpResponse:
         result_number=data.get("result_number") or "",
         return_method=data.get("return_method") or "",
         new_appointment=data.get("new_appointment"),
+        answer_by=data.get("answer_by"),
         recipient_name=data.get("recipient_name") or "",
         recipient_id_number=data.get("recipient_id_number") or "",
         originals_collected=data.get("originals_collected") or "",

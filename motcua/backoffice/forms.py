@@ -28,7 +28,7 @@ IRREVERSIBLE_ACTS = frozenset(
 ACT_FIELDS: dict[Act, tuple[str, ...]] = {
     Act.ACCEPT: ("comment",),
     Act.REFUSE: ("comment",),
-    Act.REQUEST_SUPPLEMENT: ("missing", "comment"),
+    Act.REQUEST_SUPPLEMENT: ("missing", "comment", "answer_by"),
     Act.RECEIVE_SUPPLEMENT: ("comment",),
     Act.REQUEST_FINANCIAL_OBLIGATION: ("comment", "amount"),
     Act.CONFIRM_PAYMENT: ("reference",),
@@ -194,6 +194,12 @@ class ActForm(forms.Form):
     )
     tracking_number = forms.CharField(
         label=_("Postal tracking number (by post)"), max_length=50, required=False
+    )
+    answer_by = forms.DateField(
+        label=_("The applicant must answer by (a working day)"),
+        help_text=_("Leave it empty to give the usual time."),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     new_appointment = forms.DateField(
         label=_("New appointment (a working day)"),

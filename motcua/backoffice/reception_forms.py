@@ -98,8 +98,11 @@ class IntakeForm(forms.Form):
             self.fields[f"c{component.pk}_originals"] = forms.IntegerField(
                 label=_("Originals"), min_value=0, max_value=99, initial=component.originals or 0
             )
+            self.fields[f"c{component.pk}_certified"] = forms.IntegerField(
+                label=_("Certified copies"), min_value=0, max_value=99, initial=0, required=False
+            )
             self.fields[f"c{component.pk}_copies"] = forms.IntegerField(
-                label=_("Copies"), min_value=0, max_value=99, initial=component.copies or 0
+                label=_("Photocopies"), min_value=0, max_value=99, initial=component.copies or 0
             )
             self.fields[f"c{component.pk}_scan"] = CheckedFileField(
                 label=_("Scan"), kinds=COMPONENT_KINDS
@@ -113,6 +116,7 @@ class IntakeForm(forms.Form):
                 "component": c,
                 "received": self[f"c{c.pk}_received"],
                 "originals": self[f"c{c.pk}_originals"],
+                "certified": self[f"c{c.pk}_certified"],
                 "copies": self[f"c{c.pk}_copies"],
                 "scan": self[f"c{c.pk}_scan"],
             }
@@ -145,15 +149,22 @@ class IntakeForm(forms.Form):
             if data.get(f"c{c.pk}_received") and data.get(f"c{c.pk}_scan")
         ]
 
-    def received(self) -> list[tuple[Component | None, str, int, int]]:
-        """(component, name, originals, copies) for every ticked component and other paper."""
+    def received(self) -> list[tuple[Component | None, str, int, int, int]]:
+        """(component, name, originals, certified copies, photocopies) for every ticked
+        component and other paper."""
         data = self.cleaned_data
-        rows: list[tuple[Component | None, str, int, int]] = [
-            (c, c.name, data[f"c{c.pk}_originals"] or 0, data[f"c{c.pk}_copies"] or 0)
+        rows: list[tuple[Component | None, str, int, int, int]] = [
+            (
+                c,
+                c.name,
+                data[f"c{c.pk}_originals"] or 0,
+                data.get(f"c{c.pk}_certified") or 0,
+                data[f"c{c.pk}_copies"] or 0,
+            )
             for c in self.components
             if data.get(f"c{c.pk}_received")
         ]
-        rows += [(None, line, 0, 0) for line in _lines(data.get("other_papers"))]
+        rows += [(None, line, 0, 0, 0) for line in _lines(data.get("other_papers"))]
         return rows
 
     def missing_items(self) -> list[str]:

@@ -64,6 +64,25 @@ PAUSED_STATUSES = frozenset(
 )
 
 
+class PauseKind(models.TextChoices):
+    """Why the legal clock stopped; each kind resumes by its own rule (dossiers.pauses)."""
+
+    # Before acceptance (Mẫu 02 at reception): the clock has not started yet.
+    INTAKE_SUPPLEMENT = "intake_supplement", _("Supplement before acceptance")
+    SUPPLEMENT = "supplement", _("Supplement during processing")
+    FINANCIAL_OBLIGATION = "financial_obligation", _("Financial obligation")
+    STOP = "stop", _("Processing stopped")
+
+
+# The pause each detour status stands for.
+PAUSE_OF_STATUS: dict[DossierStatus, PauseKind] = {
+    DossierStatus.INTAKE_SUPPLEMENT_REQUESTED: PauseKind.INTAKE_SUPPLEMENT,
+    DossierStatus.SUPPLEMENT_REQUESTED: PauseKind.SUPPLEMENT,
+    DossierStatus.FINANCIAL_OBLIGATION: PauseKind.FINANCIAL_OBLIGATION,
+    DossierStatus.STOPPED: PauseKind.STOP,
+}
+
+
 class Act(models.TextChoices):
     """What an official or the applicant does to a dossier; one service per act."""
 

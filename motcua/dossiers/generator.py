@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
+from functools import partial
 from typing import Any, TextIO
 
 from django.db import transaction
@@ -41,12 +42,12 @@ from motcua.catalogue.selectors import procedure_legal_period
 from motcua.core.audit import GENESIS_HASH
 from motcua.core.models import AuditChainHead, AuditEvent
 from motcua.deadlines.calendar import VN_TZ, Period, WorkingCalendar, judge, judge_step, local
-from motcua.deadlines.constants import ResumeMode
 from motcua.deadlines.selectors import calendar_for
 from motcua.workflow import engine
 from motcua.workflow.models import Process, ProcessStatus, ProcessStep
 
-from .constants import DossierStatus, FeeStatus, ReturnMethod
+from .codes import numbering_agency, numbering_filter
+from .constants import DossierStatus, FeeStatus, PauseKind, ReturnMethod
 from .models import (
     MAX_DAILY_NUMBER,
     AppointmentChange,
@@ -54,8 +55,11 @@ from .models import (
     DossierCodeCounter,
     DossierComponent,
     DossierFee,
+    DossierPause,
     StepRecord,
 )
+from .pause_history import pauses_from_events
+from .pauses import resumed_due
 from .references import ALPHABET as REFERENCE_ALPHABET
 from .references import LENGTH as REFERENCE_LENGTH
 from .services import period_json
@@ -204,12 +208,14 @@ class Generator:
         self.references = set(
             Dossier.objects.exclude(reference=None).values_list("reference", flat=True)
         )
-        agencies = Agency.objects.exclude(identifier="").filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=local(self.now).date())
-        )
+        agencies = Agency.objects.filter(
+            numbering_filter(), Q(valid_to__isnull=True) | Q(valid_to__gte=local(self.now).date())
+        ).select_related("parent__parent__parent")
         if self.o.agencies:
             agencies = agencies.filter(slug__in=self.o.agencies)
         self.agencies = list(agencies)
+        # Whose code and counter number each agency's dossiers (dossiers.codes).
+        self.numbering = {a.pk: numbering_agency(a) for a in self.agencies}
         if not self.agencies:
             raise ValueError("No agency has an identifier code, so none can number dossiers.")
         others = list(
@@ -254,7 +260,9 @@ class Generator:
         self.citizen = User.objects.filter(username="congdan").first()
         self.counters: dict[tuple[int, date], int] = {
             (c.agency_id, c.day): c.last_number
-            for c in DossierCodeCounter.objects.filter(agency__in=self.agencies)
+            for c in DossierCodeCounter.objects.filter(
+                agency__in=[n for n in self.numbering.values() if n is not None]
+            )
         }
         self.touched: set[tuple[int, date]] = set()
 
@@ -511,8 +519,15 @@ class Generator:
                 return None
             new_due = due
             if due is not None and period is not None:
-                mode = ResumeMode(info.resume_mode or ResumeMode.RESTART)
-                new_due = calendar.resume(due, paused_at, resumed_at, period, mode)
+                new_due = resumed_due(
+                    calendar,
+                    due_at=due,
+                    paused_at=paused_at,
+                    resumed_at=resumed_at,
+                    period=period,
+                    kind=PauseKind.SUPPLEMENT,
+                    procedure_mode=info.resume_mode,
+                )
             resume_event = self._event(
                 p,
                 resumed_at,
@@ -682,13 +697,15 @@ class Generator:
 
     def _code(self, agency: Agency, accepted_at: datetime) -> str | None:
         day = local(accepted_at).date()
-        key = (agency.pk, day)
+        numbering = self.numbering[agency.pk]
+        assert numbering is not None  # self.agencies can all number (numbering_filter)
+        key = (numbering.pk, day)
         number = self.counters.get(key, 0) + 1
         if number > MAX_DAILY_NUMBER:
             return None
         self.counters[key] = number
         self.touched.add(key)
-        return f"{agency.identifier}-{day:%y%m%d}-{number:04d}"
+        return f"{numbering.identifier}-{day:%y%m%d}-{number:04d}"
 
     # --- writing -------------------------------------------------------------------------------
 
@@ -760,8 +777,14 @@ class Generator:
                 for index, before, after, act, at in p.appointments
             ]
             AppointmentChange.objects.bulk_create(changes)
+            pauses = [
+                pause
+                for p, rows in zip(batch, event_rows, strict=True)
+                for pause in pauses_from_events(rows, partial(DossierPause, dossier=p.dossier))
+            ]
+            DossierPause.objects.bulk_create(pauses)
         self.rows += len(batch) + len(events) * 2 + len(components) + len(fees) + len(steps)
-        self.rows += len(changes)
+        self.rows += len(changes) + len(pauses)
 
     def _write_counters(self) -> None:
         rows = [

@@ -295,7 +295,10 @@ class DossierComponent(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     name = models.TextField(_("name"))
     originals = models.PositiveSmallIntegerField(_("originals received"), default=0)
-    copies = models.PositiveSmallIntegerField(_("copies received"), default=0)
+    certified_copies = models.PositiveSmallIntegerField(_("certified copies received"), default=0)
+    copies = models.PositiveSmallIntegerField(
+        _("copies received"), default=0, help_text=_("Plain copies (photocopies, scans).")
+    )
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     class Meta:
@@ -583,3 +586,19 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier}: {self.overall}"
+
+
+from .pause_models import DossierPause  # noqa: E402  (kept apart: this module is long)
+
+__all__ = [
+    "Apology",
+    "AppointmentChange",
+    "Dossier",
+    "DossierCodeCounter",
+    "DossierComponent",
+    "DossierFee",
+    "DossierFile",
+    "DossierPause",
+    "Rating",
+    "StepRecord",
+]

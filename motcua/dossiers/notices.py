@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import Agency
@@ -183,7 +184,12 @@ def _accepted(dossier: Dossier, event: AuditEvent) -> dict[str, Any]:
 
 
 def _supplement(dossier: Dossier, event: AuditEvent) -> dict[str, Any]:
-    return _common(dossier, event) | {"missing": list((event.data or {}).get("missing", []))}
+    data = event.data or {}
+    answer_by = parse_date(str(data.get("answer_by") or ""))
+    return _common(dossier, event) | {
+        "missing": list(data.get("missing", [])),
+        "answer_by": answer_by.strftime("%d/%m/%Y") if answer_by else "",
+    }
 
 
 def _financial(dossier: Dossier, event: AuditEvent) -> dict[str, Any]:
@@ -250,7 +256,8 @@ HELP = _(
     "Variables: dossier (its fields, e.g. dossier.applicant_name, dossier.display_key: the "
     "code, else the reference), code, reference (of an online submission), procedure, "
     "agency, at (the moment of the act: at.long, at.date), reason, link, lookup; "
-    "submitted: submitted; accepted: appointment; supplement: missing (a list); financial "
+    "submitted: submitted; accepted: appointment; supplement: missing (a list), answer_by "
+    "(dd/mm/yyyy); financial "
     "obligation: amount; result ready: result_number; resumed: appointment; returned: method, "
     "tracking_number; apology: apology.reason, apology.agency.name, previous, new."
 )
@@ -282,6 +289,7 @@ _SAMPLE_DATA: dict[str, dict[str, Any]] = {
     "dossiers.supplement_requested": {
         "reason": "Bản sao chưa được chứng thực",
         "missing": ["Bản sao giấy chứng nhận quyền sử dụng đất (chứng thực)", "Tờ khai lệ phí"],
+        "answer_by": "2026-03-16",
     },
     "dossiers.financial_obligation": {"reason": "Lệ phí trước bạ", "amount": 1250000},
     "dossiers.refused": {"reason": "Thủ tục không thuộc thẩm quyền giải quyết của xã"},

@@ -18,17 +18,18 @@ import hmac
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from motcua.catalogue.constants import Channel
 from motcua.catalogue.selectors import procedure_legal_period
 from motcua.deadlines.calendar import WorkingCalendar, local
-from motcua.deadlines.constants import Judgement
+from motcua.deadlines.constants import Judgement, JudgementLevel
+from motcua.deadlines.selectors import judgement_level
 
 from .constants import PAUSED_STATUSES, Act, DossierStatus, ReturnMethod
 from .models import Dossier
@@ -194,7 +195,8 @@ def dossier_timeliness(dossier: Dossier, *, calendar: WorkingCalendar, now: date
         return Timeliness("")
     today, day = local(now).date(), local(appointment).date()
     days = working_days_between(calendar, today, day)
-    if day < today:
+    # At time level (MOTCUA_JUDGEMENT_LEVEL) a dossier past its due hour is overdue that day.
+    if day < today or (judgement_level() == JudgementLevel.TIME and appointment < now):
         return Timeliness("overdue", -days)
     if day == today:
         return Timeliness("due_today")
@@ -310,6 +312,7 @@ class SupplementRequest:
     at: datetime
     reason: str
     missing: tuple[str, ...]
+    answer_by: date | None = None  # absent on requests made before it was asked
 
 
 def latest_supplement_request(dossier: Dossier) -> SupplementRequest | None:
@@ -324,4 +327,5 @@ def latest_supplement_request(dossier: Dossier) -> SupplementRequest | None:
         at=_moment(data.get("at")) or local(event.occurred_at),
         reason=str(data.get("reason") or ""),
         missing=tuple(str(item) for item in data.get("missing") or [] if str(item).strip()),
+        answer_by=parse_date(str(data.get("answer_by") or "")),
     )

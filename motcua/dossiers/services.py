@@ -30,31 +30,33 @@ from motcua.core import audit
 from motcua.core.errors import DomainError, ValidationFailed
 from motcua.core.text import nfc
 from motcua.deadlines.calendar import Period, WorkingCalendar, judge, judge_step, local
-from motcua.deadlines.constants import DayCount, ResumeMode
+from motcua.deadlines.constants import DayCount
 from motcua.deadlines.selectors import calendar_for
 from motcua.workflow import engine
 from motcua.workflow.constants import MoveKind
 from motcua.workflow.models import ProcessStep
 from motcua.workflow.selectors import process_in_force
 
-from . import notices, states, webhooks
+from . import notices, pauses, states, webhooks
+from .codes import dossier_code_next
 from .constants import (
+    PAUSE_OF_STATUS,
     PAUSED_STATUSES,
     Act,
     ApplicantKind,
     DossierStatus,
     FeeStatus,
     FilePurpose,
+    PauseKind,
     ReturnMethod,
 )
 from .models import (
-    MAX_DAILY_NUMBER,
     Apology,
     AppointmentChange,
     Dossier,
-    DossierCodeCounter,
     DossierComponent,
     DossierFee,
+    DossierPause,
     StepRecord,
 )
 from .selectors import STEP_ACTS, actor_roles, holds_current_step, step_agency
@@ -86,8 +88,9 @@ class ComponentReceived:
     component_id: int | None = None
     name: str = ""
     originals: int = 0
-    copies: int = 0
+    copies: int = 0  # plain copies (photocopies)
     note: str = ""
+    certified_copies: int = 0
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,7 @@ class ActInput:
     result_number: str = ""
     return_method: str = ""
     new_appointment: date | None = None  # the apology's new appointment day (Mẫu 04)
+    answer_by: date | None = None  # a supplement request: the applicant answers by (Mẫu 02)
     recipient_name: str = ""  # who took the result at the counter
     recipient_id_number: str = ""
     originals_collected: str = ""  # originals taken back when handing over the result
@@ -275,7 +279,7 @@ def _add_components(dossier: Dossier, received: Sequence[ComponentReceived]) -> 
         name = nfc(item.name.strip()) or (component.name if component else "")
         if not name:
             errors.append(_("Component %(n)d has no name.") % {"n": position})
-        if item.originals < 0 or item.copies < 0:
+        if min(item.originals, item.certified_copies, item.copies) < 0:
             errors.append(_("Component %(n)d: counts cannot be negative.") % {"n": position})
         rows.append(
             DossierComponent(
@@ -284,6 +288,7 @@ def _add_components(dossier: Dossier, received: Sequence[ComponentReceived]) -> 
                 position=position,
                 name=name,
                 originals=item.originals,
+                certified_copies=item.certified_copies,
                 copies=item.copies,
                 note=item.note.strip(),
             )
@@ -319,6 +324,7 @@ class _Context:
     event: dict[str, Any] = field(default_factory=dict)
     appointment: tuple[datetime | None, datetime | None] | None = None
     calendars: dict[int, WorkingCalendar] = field(default_factory=dict)
+    answer_by: date | None = None  # of the pause the act begins (supplement requests)
     # Rows that point at the act's audit event, written once it exists.
     after_event: list[Callable[[audit.AuditEvent], None]] = field(default_factory=list)
 
@@ -371,6 +377,9 @@ def dossier_act(
         locked.status = target
         locked.version += 1
         locked.save()
+        if source != target:
+            _end_pause(ctx, source)
+            _begin_pause(ctx, target)
         event = _record(locked, actor, act, ctx.now, {"from": source, "to": target, **ctx.event})
         if ctx.appointment is not None:
             AppointmentChange.objects.create(
@@ -477,8 +486,27 @@ def _refuse(ctx: _Context) -> None:
 
 
 def _request_supplement(ctx: _Context) -> None:
-    ctx.event |= {"reason": ctx.data.comment, "missing": list(ctx.data.missing)}
-    if ctx.dossier.status == DossierStatus.IN_PROCESSING:
+    """Mẫu 02: what is missing, why, and the date by which the applicant must answer. During
+    processing the clock pauses, and the request is made once (dossiers.pauses)."""
+    dossier = ctx.dossier
+    calendar = ctx.calendar(dossier.receiving_agency)
+    if dossier.status == DossierStatus.IN_PROCESSING:
+        earlier = dossier.pauses.filter(kind=PauseKind.SUPPLEMENT).count()
+        pauses.check_supplement_allowed(
+            calendar, now=ctx.now, accepted_at=dossier.accepted_at, earlier=earlier
+        )
+    answer_by = ctx.data.answer_by
+    if answer_by is None:
+        answer_by = pauses.default_answer_by(calendar, ctx.now)
+    else:
+        pauses.check_answer_by(calendar, ctx.now, answer_by)
+    ctx.answer_by = answer_by
+    ctx.event |= {
+        "reason": ctx.data.comment,
+        "missing": list(ctx.data.missing),
+        "answer_by": answer_by.isoformat(),
+    }
+    if dossier.status == DossierStatus.IN_PROCESSING:
         _pause(ctx)
 
 
@@ -525,6 +553,11 @@ def _receive_back(ctx: _Context) -> None:
 
 
 def _stop(ctx: _Context) -> None:
+    """Stop processing; a dossier waiting for a supplement only once its answer-by date has
+    passed (the clock stays paused from the supplement request)."""
+    if ctx.dossier.status == DossierStatus.SUPPLEMENT_REQUESTED:
+        pause = _open_pause(ctx.dossier)
+        pauses.check_stop_after_answer_by(now=ctx.now, answer_by=pause.answer_by if pause else None)
     ctx.event["reason"] = ctx.data.comment
     _pause(ctx)
 
@@ -614,6 +647,9 @@ def _apologise(ctx: _Context) -> None:
                 % {"day": local(current).strftime("%d/%m/%Y")}
             ],
         )
+    pauses.check_apology_allowed(
+        now=ctx.now, due_at=dossier.due_at, earlier=dossier.apologies.count()
+    )
     new = calendar.closing(day)
     dossier.apology_due_at = new
     ctx.appointment = (current, new)
@@ -702,19 +738,67 @@ def _set_due(ctx: _Context, due: datetime | None) -> None:
 
 
 def _pause(ctx: _Context) -> None:
-    ctx.dossier.paused_at = ctx.now
+    """The clock stops (a stop after a supplement request keeps the supplement's start)."""
+    ctx.dossier.paused_at = ctx.dossier.paused_at or ctx.now
+
+
+def _open_pause(dossier: Dossier) -> DossierPause | None:
+    return dossier.pauses.filter(ended_at__isnull=True).first()
+
+
+def _begin_pause(ctx: _Context, status: DossierStatus) -> None:
+    """Entering a detour status opens its pause in the history, pointing at the act's event."""
+    kind = PAUSE_OF_STATUS.get(status)
+    if kind is None:
+        return
+    dossier, now, answer_by = ctx.dossier, ctx.now, ctx.answer_by
+    reason = nfc(ctx.data.comment.strip())
+
+    def write(event: audit.AuditEvent) -> None:
+        DossierPause.objects.create(
+            dossier=dossier,
+            kind=kind,
+            started_at=now,
+            answer_by=answer_by,
+            due_before=dossier.due_at,
+            reason=reason,
+            started_event=event,
+        )
+
+    ctx.after_event.append(write)
+
+
+def _end_pause(ctx: _Context, status: DossierStatus) -> None:
+    """Leaving a detour status closes its pause with the due time the act left."""
+    if status not in PAUSE_OF_STATUS:
+        return
+    dossier = ctx.dossier
+    dossier.pauses.filter(ended_at__isnull=True).update(
+        ended_at=ctx.now, end_act=ctx.act, due_after=dossier.due_at
+    )
 
 
 def _resume(ctx: _Context) -> None:
-    """The clock runs again: a new appointment (restart or extend, per procedure) and the open
-    step's due time moves by the paused working time."""
+    """The clock runs again: a new legal due time by the pause's kind (dossiers.pauses) and the
+    open step's due time moves by the paused working time."""
     dossier = ctx.dossier
     paused_at = dossier.paused_at or ctx.now
     calendar = ctx.calendar(dossier.receiving_agency)
     period = _period(dossier)
+    pause = _open_pause(dossier)
+    kind = pause.kind if pause else PAUSE_OF_STATUS[DossierStatus(dossier.status)]
     if dossier.due_at is not None and period is not None:
-        mode = ResumeMode(dossier.resume_mode or ResumeMode.RESTART)
-        _set_due(ctx, calendar.resume(dossier.due_at, paused_at, ctx.now, period, mode))
+        due = pauses.resumed_due(
+            calendar,
+            due_at=dossier.due_at,
+            paused_at=paused_at,
+            resumed_at=ctx.now,
+            period=period,
+            kind=kind,
+            procedure_mode=dossier.resume_mode,
+        )
+        _set_due(ctx, due)
+    ctx.event["resumed_by"] = str(kind)
     paused = calendar.working_time_between(paused_at, ctx.now)
     record = _open_record(dossier)
     if record is not None and record.due_at is not None and paused:
@@ -787,60 +871,3 @@ def _step_due(ctx: _Context, step: ProcessStep, agency: Agency) -> datetime:
     else:
         hours = float(engine.step_shares(dossier.process)[step.pk]) * period.nominal_hours
     return ctx.calendar(agency).add_working_time(ctx.now, timedelta(hours=hours))
-
-
-# --- codes ------------------------------------------------------------------------------------
-
-
-def dossier_code_next(*, agency: Agency, received_on: date) -> str:
-    """The next code `<agency identifier>-<YYMMDD>-<NNNN>` (Circular 01/2018 Art. 19).
-
-    `received_on` is the day of receipt in Vietnam time. Call it inside the transaction that
-    stores the dossier: the counter row stays locked until that transaction ends, and a
-    rollback gives the number back, so the day's codes have no gaps and no duplicates.
-    No audit event of its own: the act that stores the code records it.
-    """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("dossier_code_next() must run inside transaction.atomic()")
-    if isinstance(received_on, datetime):
-        raise TypeError("received_on is a date (of receipt, in Vietnam time), not a datetime")
-    if not agency.identifier:
-        raise DomainError(
-            _("%(agency)s has no identifier code, so it cannot number dossiers.")
-            % {"agency": agency},
-            code="agency_without_identifier",
-        )
-    number = _take_number(agency=agency, day=received_on)
-    return f"{agency.identifier}-{received_on:%y%m%d}-{number:04d}"
-
-
-def _take_number(*, agency: Agency, day: date) -> int:
-    counter = _locked_counter(agency=agency, day=day)
-    if counter.last_number >= MAX_DAILY_NUMBER:
-        raise DomainError(
-            _("%(agency)s has already numbered %(max)d dossiers on %(day)s.")
-            % {"agency": agency, "max": MAX_DAILY_NUMBER, "day": day.strftime("%d/%m/%Y")},
-            code="dossier_code_exhausted",
-        )
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number
-
-
-def _locked_counter(*, agency: Agency, day: date) -> DossierCodeCounter:
-    """The day's counter row, locked (SELECT … FOR UPDATE) until the caller's transaction ends.
-
-    The first dossier of the day creates the row with INSERT … ON CONFLICT DO NOTHING (SQLite:
-    INSERT OR IGNORE). When two transactions create it at once, PostgreSQL makes the second
-    INSERT wait for the first transaction and then do nothing; the SELECT that follows is a
-    new statement (READ COMMITTED), so it sees the committed row and waits for its lock.
-    No IntegrityError, so the caller's transaction is never left broken.
-    """
-    rows = DossierCodeCounter.objects.select_for_update().filter(agency=agency, day=day)
-    counter = rows.first()
-    if counter is None:
-        DossierCodeCounter.objects.bulk_create(
-            [DossierCodeCounter(agency=agency, day=day, last_number=0)], ignore_conflicts=True
-        )
-        counter = rows.get()
-    return counter

@@ -4,12 +4,12 @@
 coarse gate (accounts.Role held in the dossier's agency); the internal process (workflow, later)
 narrows `forward` / `send_back` to the role of the current step.
 
-Detours come back where they left: every paused or delegated status is entered from exactly one
-status and its way out returns there (`RETURNS_TO`). Pauses are entered only from "in
-processing", so resume, receive supplement and confirm payment lead back to "in processing";
-a supplement asked before acceptance leads back to "newly registered". A pause is not entered
-from another pause (stop during a supplement request is not allowed: the officer first
-receives the supplement or the applicant withdraws).
+Detours come back where they left: every paused or delegated status returns to the status it
+was entered from (`RETURNS_TO`). Pauses are entered from "in processing", so resume, receive
+supplement and confirm payment lead back to "in processing"; a supplement asked before
+acceptance leads back to "newly registered". One pause leads to another: a dossier waiting
+for a supplement past its answer-by date may be stopped (dossiers.pauses checks the date), and
+resuming it leads back to "in processing".
 """
 
 from collections.abc import Iterable, Mapping
@@ -86,6 +86,7 @@ TRANSITIONS: Mapping[tuple[DossierStatus, Act], Transition] = {
         RETURNS_TO[S.SUPPLEMENT_REQUESTED], RECEPTION_OR_SPECIALIST, applicant=True
     ),
     (S.SUPPLEMENT_REQUESTED, Act.WITHDRAW): _WITHDRAW,
+    (S.SUPPLEMENT_REQUESTED, Act.STOP): Transition(S.STOPPED, DECIDERS),
     (S.FINANCIAL_OBLIGATION, Act.CONFIRM_PAYMENT): Transition(
         RETURNS_TO[S.FINANCIAL_OBLIGATION], RECEPTION_OR_SPECIALIST
     ),

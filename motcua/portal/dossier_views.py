@@ -43,11 +43,11 @@ from motcua.dossiers.ratings import dossier_rate, may_rate
 from motcua.dossiers.satisfaction import CRITERIA
 from motcua.dossiers.services import ActInput, dossier_act
 from motcua.dossiers.slips import (
-    FORMS,
     SlipNotApplicable,
     legal_time_text,
     render_slip,
     slip_filename,
+    slip_form,
     slips_available,
 )
 from motcua.dossiers.states import allowed_acts
@@ -144,7 +144,9 @@ def _detail_context(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
         "results": [f for f in files if f.purpose == FilePurpose.RESULT],
         "fees": list(dossier.fees.all()),
         "slips": [
-            (kind, FORMS[kind]) for kind in slips_available(dossier) if kind in APPLICANT_SLIPS
+            (kind, slip_form(kind, dossier))
+            for kind in slips_available(dossier)
+            if kind in APPLICANT_SLIPS
         ],
         "events": public_timeline(dossier),
         "supplement": latest_supplement_request(dossier) if dossier.status in ANSWERABLE else None,

@@ -160,7 +160,14 @@ def test_counter_intake_answers_201_with_a_code_and_an_appointment(province, api
     assert dossier["channel"] == "direct"
     assert dossier["applicant"]["id_number"] == "022090001234"
     assert dossier["components"] == [
-        {"name": "Đơn đăng ký", "originals": 1, "copies": 0, "note": "", "files": 0}
+        {
+            "name": "Đơn đăng ký",
+            "originals": 1,
+            "certified_copies": 0,
+            "copies": 0,
+            "note": "",
+            "files": 0,
+        }
     ]
     assert [(f["amount"], f["status"]) for f in dossier["fees"]] == [(30000, "due")]
     assert len(dossier["appointment_changes"]) == 1

@@ -90,7 +90,10 @@ class ComponentInputSerializer(serializers.Serializer):
         help_text="Defaults to the component's name",
     )
     originals = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, default=0)
-    copies = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, default=0)
+    certified_copies = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, default=0)
+    copies = serializers.IntegerField(
+        min_value=0, max_value=MAX_COUNT, default=0, help_text="Plain copies (photocopies)"
+    )
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
@@ -245,6 +248,13 @@ class DossierActSerializer(serializers.Serializer):
         default=None,
         help_text="For apologise (Mẫu 04): the new appointment, a working day after the "
         "current one; the result is due at that day's closing time",
+    )
+    answer_by = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="For request_supplement (Mẫu 02): the working day by which the applicant must "
+        "answer; absent, the installation's usual time (MOTCUA_SUPPLEMENT_ANSWER_WORKING_DAYS)",
     )
     version = serializers.IntegerField(
         required=False,

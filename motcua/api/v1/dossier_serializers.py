@@ -122,7 +122,8 @@ class DossierLegalTimeSerializer(serializers.Serializer):
 class DossierComponentSerializer(serializers.Serializer):
     name = serializers.CharField()
     originals = serializers.IntegerField()
-    copies = serializers.IntegerField()
+    certified_copies = serializers.IntegerField()
+    copies = serializers.IntegerField(help_text="Plain copies (photocopies)")
     note = serializers.CharField()
     files = serializers.IntegerField(source="file_count", help_text="Files attached")
 

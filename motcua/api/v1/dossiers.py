@@ -195,6 +195,7 @@ class DossierListApi(APIView):
                 component_id=item["component"],
                 name=item["name"],
                 originals=item["originals"],
+                certified_copies=item["certified_copies"],
                 copies=item["copies"],
                 note=item["note"],
             )
@@ -312,6 +313,7 @@ class DossierActApi(APIView):
                 originals_collected=data["originals_collected"],
                 tracking_number=data["tracking_number"],
                 new_appointment=data["new_appointment"],
+                answer_by=data["answer_by"],
                 expected_version=data["version"],
             ),
         )

@@ -28,8 +28,8 @@ def running_due(province, day) -> Dossier:
     return act(province, dossier, Act.FORWARD, Role.RECEPTION_OFFICER, dossier.accepted_at)
 
 
-def test_an_overdue_dossier_asks_the_leader_for_the_apology(client, province):
-    dossier = act(province, _overdue(province), Act.FORWARD, Role.RECEPTION_OFFICER)
+def test_a_dossier_due_today_asks_the_leader_for_the_apology(client, province):
+    dossier = running_due(province, today())
     page = as_user(client, province, Role.LEADER).get(page_url(dossier)).content.decode()
     assert PROMPT in page and 'href="#act-apologise"' in page
     assert "phải ban hành phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)" in page
@@ -37,6 +37,24 @@ def test_an_overdue_dossier_asks_the_leader_for_the_apology(client, province):
     page = as_user(client, province, Role.SPECIALIST).get(page_url(dossier)).content.decode()
     assert PROMPT in page and "Hãy báo lãnh đạo phòng" in page
     assert 'id="act-apologise"' not in page
+
+
+def test_past_the_deadline_the_apology_can_no_longer_be_given(client, province):
+    """Once, before the deadline (MOTCUA_APOLOGY_BEFORE_DEADLINE, dossiers.pauses): the page
+    says so instead of offering a form the service would refuse."""
+    dossier = act(province, _overdue(province), Act.FORWARD, Role.RECEPTION_OFFICER)
+    page = as_user(client, province, Role.LEADER).get(page_url(dossier)).content.decode()
+    assert PROMPT not in page and 'id="apology-missed"' in page
+    assert "không thể ban hành" in page
+    response = post_act(
+        client,
+        dossier,
+        Act.APOLOGISE,
+        comment="Chờ kết quả xác minh",
+        new_appointment=working_day_after(province, today(), 5).isoformat(),
+        confirm="on",
+    )
+    assert response.status_code == 409 and not Apology.objects.exists()
 
 
 def _overdue(province) -> Dossier:
@@ -48,7 +66,7 @@ def test_no_prompt_while_the_appointment_is_far_or_already_moved(client, provinc
     as_user(client, province, Role.LEADER)
     assert PROMPT not in client.get(page_url(far)).content.decode()
 
-    late = act(province, _overdue(province), Act.FORWARD, Role.RECEPTION_OFFICER)
+    late = running_due(province, today())
     new_day = working_day_after(province, today(), 5)
     response = post_act(
         client,

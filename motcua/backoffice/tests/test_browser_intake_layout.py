@@ -37,7 +37,8 @@ def test_the_count_inputs_are_readable(page, live_server, width):
     inputs = page.evaluate(COUNT_INPUTS)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.locator(".mc-checklist").screenshot(path=str(SCREENSHOTS / f"intake-counts-{width}.png"))
-    assert len(inputs) == 2 * province.procedure.components.count() > 0
+    # originals, certified copies, photocopies
+    assert len(inputs) == 3 * province.procedure.components.count() > 0
     for found in inputs:
         assert found["width"] >= 64, found
         assert found["font"] >= 15, found

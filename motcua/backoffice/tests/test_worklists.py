@@ -82,7 +82,8 @@ def scene(province):
         "processed": processed(province),
         "registered": register_online(province),
     }
-    paused = at_specialist(province, name="Võ Tạm Dừng")
+    # Asked within the 3 working days after acceptance a supplement request allows.
+    paused = at_specialist(province, at=now - timedelta(days=2), name="Võ Tạm Dừng")
     scene["paused"] = act(
         province,
         paused,

@@ -2,6 +2,7 @@
 
 from collections import Counter
 from datetime import datetime
+from functools import partial
 from io import StringIO
 
 import pytest
@@ -11,11 +12,23 @@ from motcua.accounts.constants import Role
 from motcua.core import audit
 from motcua.core.models import AuditChainHead, AuditEvent
 from motcua.deadlines.calendar import VN_TZ, judge
-from motcua.dossiers.constants import PAUSED_STATUSES, TERMINAL_STATUSES, DossierStatus
+from motcua.dossiers.codes import dossier_code_next
+from motcua.dossiers.constants import (
+    PAUSE_OF_STATUS,
+    PAUSED_STATUSES,
+    TERMINAL_STATUSES,
+    DossierStatus,
+)
 from motcua.dossiers.generator import Options, generate
-from motcua.dossiers.models import Dossier, DossierCodeCounter, DossierComponent, StepRecord
+from motcua.dossiers.models import (
+    Dossier,
+    DossierCodeCounter,
+    DossierComponent,
+    DossierPause,
+    StepRecord,
+)
+from motcua.dossiers.pause_history import pauses_from_events
 from motcua.dossiers.references import reference_is_well_formed
-from motcua.dossiers.services import dossier_code_next
 
 COUNT = 300
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=VN_TZ)
@@ -82,6 +95,39 @@ def test_statuses_agree_with_timestamps(generated):
         assert d.step_records.filter(ended_at=None).count() <= 1
     assert statuses[DossierStatus.RESULT_RETURNED] > COUNT / 2
     assert len(statuses) >= 4
+
+
+def test_the_pause_history_agrees_with_the_dossiers_and_their_events(generated):
+    """Generated pauses come from the events (dossiers.pause_history), as migration 0013
+    rebuilds them: each paused dossier has exactly its one open pause, of its status's kind."""
+    pauses = list(DossierPause.objects.select_related("dossier"))
+    assert pauses
+    for pause in pauses:
+        dossier = pause.dossier
+        if pause.ended_at is None:
+            assert PAUSE_OF_STATUS[DossierStatus(dossier.status)] == pause.kind
+            assert dossier.paused_at == pause.started_at or pause.kind == "intake_supplement"
+        else:
+            assert pause.started_at <= pause.ended_at
+            assert (
+                pause.due_after is None
+                or pause.due_before is None
+                or (pause.due_after >= pause.due_before)
+            )
+    for dossier in Dossier.objects.filter(status__in=PAUSED_STATUSES):
+        assert dossier.pauses.filter(ended_at=None).count() == 1
+    # Rebuilding from the events gives the same rows.
+    fresh = []
+    for dossier in Dossier.objects.filter(pauses__isnull=False).distinct():
+        chain = AuditEvent.objects.filter(chain=f"dossiers.dossier:{dossier.pk}").order_by("seq")
+        fresh += [
+            (dossier.pk, p.kind, p.started_at, p.ended_at, p.due_before, p.due_after)
+            for p in pauses_from_events(chain, partial(DossierPause, dossier=dossier))
+        ]
+    stored = DossierPause.objects.values_list(
+        "dossier_id", "kind", "started_at", "ended_at", "due_before", "due_after"
+    )
+    assert sorted(fresh) == sorted(stored)
 
 
 def test_every_generated_chain_verifies(generated):

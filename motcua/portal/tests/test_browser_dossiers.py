@@ -49,6 +49,10 @@ def test_citizen_answers_a_supplement_request(page, live_server, province, tmp_p
     assert page.locator(".mc-status").inner_text() == "Yêu cầu bổ sung giấy tờ"
     assert scenes.INTERNAL_COMMENT not in page.locator("main").inner_text()
     check_page(page, "my-dossier-supplement-requested")
+    answer_by = asked.pauses.get().answer_by  # the usual time: none was given
+    assert f"Hạn gửi bổ sung: ngày {answer_by:%d/%m/%Y}." in (
+        page.locator("#supplement-request").inner_text()
+    )
 
     page.locator("#supplement-request").get_by_role("link", name="Gửi giấy tờ còn thiếu").click()
     page.wait_for_url(f"**/ho-so-cua-toi/{asked.code}/bo-sung/")
