@@ -28,8 +28,8 @@ def running_due(province, day) -> Dossier:
     return act(province, dossier, Act.FORWARD, Role.RECEPTION_OFFICER, dossier.accepted_at)
 
 
-def test_a_dossier_due_today_asks_the_leader_for_the_apology(client, province):
-    dossier = running_due(province, today())
+def test_a_dossier_due_on_the_next_working_day_asks_for_the_apology(client, province):
+    dossier = running_due(province, working_day_after(province, today()))
     page = as_user(client, province, Role.LEADER).get(page_url(dossier)).content.decode()
     assert PROMPT in page and 'href="#act-apologise"' in page
     assert "phải ban hành phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)" in page
@@ -66,7 +66,7 @@ def test_no_prompt_while_the_appointment_is_far_or_already_moved(client, provinc
     as_user(client, province, Role.LEADER)
     assert PROMPT not in client.get(page_url(far)).content.decode()
 
-    late = running_due(province, today())
+    late = running_due(province, working_day_after(province, today()))
     new_day = working_day_after(province, today(), 5)
     response = post_act(
         client,

@@ -6,15 +6,24 @@ from datetime import datetime, timedelta
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from motcua.accounts.constants import Role
 from motcua.core import audit
 from motcua.core.models import AuditEvent
 from motcua.dossiers.constants import Act, DossierStatus
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, DossierPause
 from motcua.dossiers.tests.conftest import build_province, publish_process, receive
 
-from .scenes import act, at_specialist, long_ago, processed, register_online
+from .scenes import (
+    act,
+    at_specialist,
+    long_ago,
+    processed,
+    register_online,
+    today,
+    working_day_after,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -228,6 +237,28 @@ def test_the_intake_acts(client, province):
     withdrawn = receive(province)
     response = post_act(client, withdrawn, Act.WITHDRAW, comment="Đơn xin rút", confirm="on")
     assert response.status_code == 302 and state(withdrawn)[0] == S.WITHDRAWN
+
+
+def test_the_supplement_request_names_the_answer_by_date(client, province):
+    """Mẫu 02's answer-by date from the form; a day that is not a later working day is refused
+    and changes nothing."""
+    now = timezone.now()
+    dossier = at_specialist(province, at=now - timedelta(hours=2))
+    as_user(client, province, Role.SPECIALIST)
+    before = state(dossier)
+    response = post_act(
+        client, dossier, Act.REQUEST_SUPPLEMENT, missing="Tờ khai", answer_by=today().isoformat()
+    )
+    assert response.status_code == 400 and state(dossier) == before
+    assert "Hạn bổ sung phải là một ngày làm việc sau ngày" in response.content.decode()
+    day = working_day_after(province, today(), 7)
+    response = post_act(
+        client, dossier, Act.REQUEST_SUPPLEMENT, missing="Tờ khai", answer_by=day.isoformat()
+    )
+    assert response.status_code == 302
+    assert DossierPause.objects.get(dossier=dossier).answer_by == day
+    page = client.get(page_url(dossier)).content.decode()
+    assert "Hạn bổ sung</dt>" in page or day.strftime("%d/%m/%Y") in page
 
 
 def test_bad_input_keeps_what_was_typed_and_changes_nothing(client, province):
