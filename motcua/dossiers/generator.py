@@ -46,6 +46,7 @@ from motcua.deadlines.selectors import calendar_for
 from motcua.workflow import engine
 from motcua.workflow.models import Process, ProcessStatus, ProcessStep
 
+from .act_clock import period_json
 from .codes import numbering_agency, numbering_filter
 from .constants import DossierStatus, FeeStatus, PauseKind, ReturnMethod
 from .models import (
@@ -62,7 +63,6 @@ from .pause_history import pauses_from_events
 from .pauses import resumed_due
 from .references import ALPHABET as REFERENCE_ALPHABET
 from .references import LENGTH as REFERENCE_LENGTH
-from .services import period_json
 
 S = DossierStatus
 SUBJECT_TYPE = Dossier._meta.label_lower

@@ -31,11 +31,11 @@ from motcua.deadlines.calendar import WorkingCalendar, local
 from motcua.deadlines.constants import Judgement, JudgementLevel
 from motcua.deadlines.selectors import judgement_level
 
+from .act_clock import period_json
 from .constants import PAUSED_STATUSES, Act, DossierStatus, ReturnMethod
 from .models import Dossier
 from .references import normalise_reference, reference_is_well_formed
 from .selectors import dossier_events
-from .services import period_json
 from .worklists import working_days_between
 
 S = DossierStatus

@@ -10,8 +10,8 @@ pass it, so acts happen now.
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -29,18 +29,16 @@ from motcua.catalogue.selectors import procedure_legal_period
 from motcua.core import audit
 from motcua.core.errors import DomainError, ValidationFailed
 from motcua.core.text import nfc
-from motcua.deadlines.calendar import Period, WorkingCalendar, judge, judge_step, local
-from motcua.deadlines.constants import DayCount
-from motcua.deadlines.selectors import calendar_for
+from motcua.deadlines.calendar import judge, local
 from motcua.workflow import engine
 from motcua.workflow.constants import MoveKind
-from motcua.workflow.models import ProcessStep
 from motcua.workflow.selectors import process_in_force
 
+from . import act_clock as clock
 from . import notices, pauses, states, webhooks
+from .act_context import ActContext, ActInput
 from .codes import dossier_code_next
 from .constants import (
-    PAUSE_OF_STATUS,
     PAUSED_STATUSES,
     Act,
     ApplicantKind,
@@ -56,8 +54,6 @@ from .models import (
     Dossier,
     DossierComponent,
     DossierFee,
-    DossierPause,
-    StepRecord,
 )
 from .selectors import STEP_ACTS, actor_roles, holds_current_step, step_agency
 
@@ -91,26 +87,6 @@ class ComponentReceived:
     copies: int = 0  # plain copies (photocopies)
     note: str = ""
     certified_copies: int = 0
-
-
-@dataclass(frozen=True)
-class ActInput:
-    """What an act may carry. Each act reads the parts it needs (see `_REQUIRED`)."""
-
-    comment: str = ""
-    target_step_id: int | None = None
-    missing: Sequence[str] = ()
-    amount: int | None = None
-    reference: str = ""
-    result_number: str = ""
-    return_method: str = ""
-    new_appointment: date | None = None  # the apology's new appointment day (Mẫu 04)
-    answer_by: date | None = None  # a supplement request: the applicant answers by (Mẫu 02)
-    recipient_name: str = ""  # who took the result at the counter
-    recipient_id_number: str = ""
-    originals_collected: str = ""  # originals taken back when handing over the result
-    tracking_number: str = ""  # the postal item carrying the result
-    expected_version: int | None = None  # the version the actor saw; None = do not check
 
 
 # --- registration -----------------------------------------------------------------------------
@@ -314,29 +290,6 @@ def _add_catalogue_fees(dossier: Dossier) -> None:
 # --- acts -------------------------------------------------------------------------------------
 
 
-@dataclass
-class _Context:
-    dossier: Dossier
-    actor: User
-    act: Act
-    now: datetime
-    data: ActInput
-    event: dict[str, Any] = field(default_factory=dict)
-    appointment: tuple[datetime | None, datetime | None] | None = None
-    calendars: dict[int, WorkingCalendar] = field(default_factory=dict)
-    answer_by: date | None = None  # of the pause the act begins (supplement requests)
-    # Rows that point at the act's audit event, written once it exists.
-    after_event: list[Callable[[audit.AuditEvent], None]] = field(default_factory=list)
-
-    def calendar(self, agency: Agency) -> WorkingCalendar:
-        """The agency's calendar for the years around the act (imports may act in the past),
-        built once per act and agency (acceptance needs it for the due date and the step)."""
-        if agency.pk not in self.calendars:
-            year = local(self.now).year
-            self.calendars[agency.pk] = calendar_for(agency, years=range(year - 1, year + 3))
-        return self.calendars[agency.pk]
-
-
 _REQUIRED: dict[Act, tuple[str, ...]] = {
     Act.REFUSE: ("comment",),
     Act.REQUEST_SUPPLEMENT: ("missing",),  # Mẫu 02 lists them; a comment is optional
@@ -372,14 +325,14 @@ def dossier_act(
         )
         if act in STEP_ACTS and locked.current_step_id is not None:
             _check_step_holder(locked, actor)
-        ctx = _Context(locked, actor, act, at or timezone.now(), data)
+        ctx = ActContext(locked, actor, act, at or timezone.now(), data)
         _EFFECTS[act](ctx)
         locked.status = target
         locked.version += 1
         locked.save()
         if source != target:
-            _end_pause(ctx, source)
-            _begin_pause(ctx, target)
+            clock.end_pause(ctx, source)
+            clock.begin_pause(ctx, target)
         event = _record(locked, actor, act, ctx.now, {"from": source, "to": target, **ctx.event})
         if ctx.appointment is not None:
             AppointmentChange.objects.create(
@@ -462,30 +415,30 @@ def _record(
 # --- effects of each act ----------------------------------------------------------------------
 
 
-def _accept(ctx: _Context) -> None:
+def _accept(ctx: ActContext) -> None:
     dossier = ctx.dossier
     dossier.code = dossier_code_next(
         agency=dossier.receiving_agency, received_on=local(ctx.now).date()
     )
     dossier.accepted_at = ctx.now
     period = procedure_legal_period(procedure=dossier.procedure, channel=dossier.channel)
-    dossier.legal_time = period_json(period)
+    dossier.legal_time = clock.period_json(period)
     dossier.resume_mode = dossier.procedure.resume_mode
     due = ctx.calendar(dossier.receiving_agency).due(ctx.now, period) if period else None
-    _set_due(ctx, due)
+    clock.set_due(ctx, due)
     ctx.event["code"] = dossier.code
     process = process_in_force(procedure=dossier.procedure, agency=dossier.receiving_agency)
     if process is not None:
         dossier.process = process
-        _enter(ctx, engine.first_step(process))
+        clock.enter(ctx, engine.first_step(process))
 
 
-def _refuse(ctx: _Context) -> None:
+def _refuse(ctx: ActContext) -> None:
     ctx.dossier.closed_at = ctx.now
     ctx.event["reason"] = ctx.data.comment
 
 
-def _request_supplement(ctx: _Context) -> None:
+def _request_supplement(ctx: ActContext) -> None:
     """Mẫu 02: what is missing, why, and the date by which the applicant must answer. During
     processing the clock pauses, and the request is made once (dossiers.pauses)."""
     dossier = ctx.dossier
@@ -507,74 +460,74 @@ def _request_supplement(ctx: _Context) -> None:
         "answer_by": answer_by.isoformat(),
     }
     if dossier.status == DossierStatus.IN_PROCESSING:
-        _pause(ctx)
+        clock.pause(ctx)
 
 
-def _receive_supplement(ctx: _Context) -> None:
+def _receive_supplement(ctx: ActContext) -> None:
     if ctx.dossier.status in PAUSED_STATUSES:
-        _resume(ctx)
+        clock.resume(ctx)
 
 
-def _request_financial_obligation(ctx: _Context) -> None:
+def _request_financial_obligation(ctx: ActContext) -> None:
     assert ctx.data.amount is not None
     DossierFee.objects.create(
         dossier=ctx.dossier, description=ctx.data.comment, amount=ctx.data.amount
     )
     ctx.event |= {"reason": ctx.data.comment, "amount": ctx.data.amount}
-    _pause(ctx)
+    clock.pause(ctx)
 
 
-def _confirm_payment(ctx: _Context) -> None:
+def _confirm_payment(ctx: ActContext) -> None:
     due = ctx.dossier.fees.filter(status=FeeStatus.DUE)
     ctx.event |= {"paid": sum(fee.amount for fee in due), "reference": ctx.data.reference}
     due.update(status=FeeStatus.PAID, paid_at=ctx.now, reference=ctx.data.reference)
-    _resume(ctx)
+    clock.resume(ctx)
 
 
-def _forward(ctx: _Context) -> None:
-    _move(ctx, MoveKind.FORWARD, into_transfer=False)
+def _forward(ctx: ActContext) -> None:
+    clock.move(ctx, MoveKind.FORWARD, into_transfer=False)
 
 
-def _send_back(ctx: _Context) -> None:
-    _move(ctx, MoveKind.BACK, into_transfer=False)
+def _send_back(ctx: ActContext) -> None:
+    clock.move(ctx, MoveKind.BACK, into_transfer=False)
 
 
-def _transfer(ctx: _Context) -> None:
+def _transfer(ctx: ActContext) -> None:
     if ctx.dossier.process is None:
         raise DomainError(
             _("This dossier has no internal process, so there is no other agency to send it to."),
             code="no_transfer_step",
         )
-    _move(ctx, MoveKind.FORWARD, into_transfer=True)
+    clock.move(ctx, MoveKind.FORWARD, into_transfer=True)
 
 
-def _receive_back(ctx: _Context) -> None:
-    _move(ctx, MoveKind.FORWARD, into_transfer=False)
+def _receive_back(ctx: ActContext) -> None:
+    clock.move(ctx, MoveKind.FORWARD, into_transfer=False)
 
 
-def _stop(ctx: _Context) -> None:
+def _stop(ctx: ActContext) -> None:
     """Stop processing; a dossier waiting for a supplement only once its answer-by date has
     passed (the clock stays paused from the supplement request)."""
     if ctx.dossier.status == DossierStatus.SUPPLEMENT_REQUESTED:
-        pause = _open_pause(ctx.dossier)
+        pause = clock.open_pause(ctx.dossier)
         pauses.check_stop_after_answer_by(now=ctx.now, answer_by=pause.answer_by if pause else None)
     ctx.event["reason"] = ctx.data.comment
-    _pause(ctx)
+    clock.pause(ctx)
 
 
-def _resume_act(ctx: _Context) -> None:
-    _resume(ctx)
+def _resume_act(ctx: ActContext) -> None:
+    clock.resume(ctx)
 
 
-def _withdraw(ctx: _Context) -> None:
+def _withdraw(ctx: ActContext) -> None:
     ctx.dossier.closed_at, ctx.dossier.paused_at = ctx.now, None
     ctx.event["reason"] = ctx.data.comment
-    _leave(ctx)
+    clock.leave(ctx)
     # A withdrawn dossier goes back to the desk that received it (papers to hand back).
     ctx.dossier.current_step, ctx.dossier.current_agency = None, ctx.dossier.receiving_agency
 
 
-def _finish(ctx: _Context) -> None:
+def _finish(ctx: ActContext) -> None:
     dossier = ctx.dossier
     step = dossier.current_step
     if (
@@ -586,7 +539,7 @@ def _finish(ctx: _Context) -> None:
             _("The internal process has further steps; forward the dossier first."),
             code="process_not_finished",
         )
-    _leave(ctx)
+    clock.leave(ctx)
     dossier.current_step = None
     dossier.finished_at = ctx.now
     dossier.result_number = ctx.data.result_number.strip()
@@ -594,7 +547,7 @@ def _finish(ctx: _Context) -> None:
     ctx.event |= {"result_number": dossier.result_number, "judgement": dossier.judgement}
 
 
-def _return_result(ctx: _Context) -> None:
+def _return_result(ctx: ActContext) -> None:
     """Counter: who took it (and the originals taken back); post: the tracking number; online:
     the electronic result must be on the dossier."""
     dossier, data = ctx.dossier, ctx.data
@@ -628,7 +581,7 @@ def _return_result(ctx: _Context) -> None:
     }
 
 
-def _apologise(ctx: _Context) -> None:
+def _apologise(ctx: ActContext) -> None:
     """Mẫu 04: the agency now responsible for the dossier apologises for the delay and gives a
     new appointment, at the close of a later working day. The legal deadline stays (timeliness
     is judged by it) unless MOTCUA_APOLOGY_MOVES_DEADLINE says the apology moves it."""
@@ -672,7 +625,7 @@ def _apologise(ctx: _Context) -> None:
     ctx.after_event.append(write)
 
 
-def _apologising_agency(ctx: _Context) -> Agency:
+def _apologising_agency(ctx: ActContext) -> Agency:
     """The agency in whose name the apology goes out: the one holding the dossier (liên thông:
     the partner that is late) when the actor may apologise there, else the receiving one."""
     dossier = ctx.dossier
@@ -680,7 +633,7 @@ def _apologising_agency(ctx: _Context) -> Agency:
     return dossier.current_agency if held & states.APOLOGISERS else dossier.receiving_agency
 
 
-_EFFECTS: dict[Act, Callable[[_Context], None]] = {
+_EFFECTS: dict[Act, Callable[[ActContext], None]] = {
     Act.ACCEPT: _accept,
     Act.REFUSE: _refuse,
     Act.REQUEST_SUPPLEMENT: _request_supplement,
@@ -698,176 +651,3 @@ _EFFECTS: dict[Act, Callable[[_Context], None]] = {
     Act.RETURN_RESULT: _return_result,
     Act.APOLOGISE: _apologise,
 }
-
-
-# --- deadlines and steps ----------------------------------------------------------------------
-
-
-def period_json(period: Period | None) -> dict[str, Any] | None:
-    """A legal time as stored on the dossier (Dossier.legal_time)."""
-    if period is None:
-        return None
-    return {
-        "working_days": period.working_days,
-        "working_hours": period.working_hours,
-        "calendar_days": period.calendar_days,
-        "count": str(period.count),
-    }
-
-
-def _period(dossier: Dossier) -> Period | None:
-    if not dossier.legal_time:
-        return None
-    values = dict(dossier.legal_time)
-    return Period(
-        working_days=values.get("working_days"),
-        working_hours=values.get("working_hours"),
-        calendar_days=values.get("calendar_days"),
-        count=DayCount(values.get("count") or DayCount.END_OF_DAY),
-    )
-
-
-def _set_due(ctx: _Context, due: datetime | None) -> None:
-    """A new legal due time; the appointment history records what the applicant holds (the
-    later of it and an apology's new appointment) when that changes."""
-    before = ctx.dossier.appointment_at
-    ctx.dossier.due_at = due
-    if ctx.dossier.appointment_at != before:
-        ctx.appointment = (before, ctx.dossier.appointment_at)
-    ctx.event["due_at"] = due.isoformat() if due else None
-
-
-def _pause(ctx: _Context) -> None:
-    """The clock stops (a stop after a supplement request keeps the supplement's start)."""
-    ctx.dossier.paused_at = ctx.dossier.paused_at or ctx.now
-
-
-def _open_pause(dossier: Dossier) -> DossierPause | None:
-    return dossier.pauses.filter(ended_at__isnull=True).first()
-
-
-def _begin_pause(ctx: _Context, status: DossierStatus) -> None:
-    """Entering a detour status opens its pause in the history, pointing at the act's event."""
-    kind = PAUSE_OF_STATUS.get(status)
-    if kind is None:
-        return
-    dossier, now, answer_by = ctx.dossier, ctx.now, ctx.answer_by
-    reason = nfc(ctx.data.comment.strip())
-
-    def write(event: audit.AuditEvent) -> None:
-        DossierPause.objects.create(
-            dossier=dossier,
-            kind=kind,
-            started_at=now,
-            answer_by=answer_by,
-            due_before=dossier.due_at,
-            reason=reason,
-            started_event=event,
-        )
-
-    ctx.after_event.append(write)
-
-
-def _end_pause(ctx: _Context, status: DossierStatus) -> None:
-    """Leaving a detour status closes its pause with the due time the act left."""
-    if status not in PAUSE_OF_STATUS:
-        return
-    dossier = ctx.dossier
-    dossier.pauses.filter(ended_at__isnull=True).update(
-        ended_at=ctx.now, end_act=ctx.act, due_after=dossier.due_at
-    )
-
-
-def _resume(ctx: _Context) -> None:
-    """The clock runs again: a new legal due time by the pause's kind (dossiers.pauses) and the
-    open step's due time moves by the paused working time."""
-    dossier = ctx.dossier
-    paused_at = dossier.paused_at or ctx.now
-    calendar = ctx.calendar(dossier.receiving_agency)
-    period = _period(dossier)
-    pause = _open_pause(dossier)
-    kind = pause.kind if pause else PAUSE_OF_STATUS[DossierStatus(dossier.status)]
-    if dossier.due_at is not None and period is not None:
-        due = pauses.resumed_due(
-            calendar,
-            due_at=dossier.due_at,
-            paused_at=paused_at,
-            resumed_at=ctx.now,
-            period=period,
-            kind=kind,
-            procedure_mode=dossier.resume_mode,
-        )
-        _set_due(ctx, due)
-    ctx.event["resumed_by"] = str(kind)
-    paused = calendar.working_time_between(paused_at, ctx.now)
-    record = _open_record(dossier)
-    if record is not None and record.due_at is not None and paused:
-        record.due_at = calendar.add_working_time(record.due_at, paused)
-        record.save(update_fields=["due_at"])
-    dossier.paused_at = None
-    ctx.event["paused_working_hours"] = round(paused / timedelta(hours=1), 2)
-
-
-def _move(ctx: _Context, kind: MoveKind, *, into_transfer: bool) -> None:
-    dossier = ctx.dossier
-    if dossier.process is None or dossier.current_step is None:
-        return  # no internal process: the status machine alone decides
-    target = engine.resolve_move(
-        dossier.process, dossier.current_step, kind, ctx.data.target_step_id
-    )
-    if kind == MoveKind.FORWARD and target.is_transfer != into_transfer:
-        raise DomainError(
-            _("The next step “%(step)s” is at another agency: transfer the dossier.")
-            % {"step": target.name}
-            if target.is_transfer
-            else _("The next step “%(step)s” is not at another agency: forward the dossier.")
-            % {"step": target.name},
-            code="wrong_move",
-        )
-    _leave(ctx)
-    _enter(ctx, target)
-    ctx.event["comment"] = ctx.data.comment
-
-
-def _open_record(dossier: Dossier) -> StepRecord | None:
-    return dossier.step_records.filter(ended_at__isnull=True).first()
-
-
-def _leave(ctx: _Context) -> None:
-    record = _open_record(ctx.dossier)
-    if record is None:
-        return
-    record.ended_at, record.ended_by, record.end_act = ctx.now, ctx.actor, ctx.act
-    record.judgement = judge_step(ctx.now, record.due_at) if record.due_at else ""
-    record.save(update_fields=["ended_at", "ended_by", "end_act", "judgement"])
-    ctx.event["step_judgement"] = record.judgement
-
-
-def _enter(ctx: _Context, step: ProcessStep) -> None:
-    dossier = ctx.dossier
-    agency = step_agency(dossier=dossier, step=step)
-    due = _step_due(ctx, step, agency)
-    StepRecord.objects.create(
-        dossier=dossier, step=step, agency=agency, role=step.role, started_at=ctx.now, due_at=due
-    )
-    dossier.current_step = step
-    dossier.current_agency = agency
-    ctx.event |= {
-        "step": step.name,
-        "step_id": step.pk,
-        "step_due_at": due.isoformat() if due else None,
-    }
-
-
-def _step_due(ctx: _Context, step: ProcessStep, agency: Agency) -> datetime:
-    """The step's share of the dossier's legal time (in the industry's hours, 1 day = 8 h),
-    counted in working time from when the step receives the dossier (now); without a stated
-    legal time, the step's own hours."""
-    dossier = ctx.dossier
-    assert dossier.process is not None
-    period = _period(dossier)
-    if period is None:
-        hours = float(step.hours)
-    else:
-        hours = float(engine.step_shares(dossier.process)[step.pk]) * period.nominal_hours
-    return ctx.calendar(agency).add_working_time(ctx.now, timedelta(hours=hours))

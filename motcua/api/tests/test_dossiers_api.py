@@ -3,7 +3,7 @@ timeline and acts, each with bad input and the wrong user, and one dossier walke
 whole process."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
@@ -18,7 +18,7 @@ from motcua.catalogue.models import Procedure, ProcedureChannel
 from motcua.core.models import AuditEvent
 from motcua.deadlines.calendar import local
 from motcua.dossiers.constants import DossierStatus
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, DossierPause
 from motcua.dossiers.services import Applicant, dossier_receive, dossier_register
 from motcua.dossiers.tests.conftest import receive
 
@@ -535,6 +535,12 @@ def test_a_refused_act_changes_nothing(province, api, who, data, status, code):
         ({"act": "refuse", "comment": "x" * 2001}, "comment", None),
         ({"act": "refuse", "comment": "Sai", "missing": "Sổ đỏ"}, "missing", None),
         ({"act": "request_supplement", "amount": "nhiều"}, "amount", None),
+        ({"act": "request_supplement", "missing": ["Sổ"], "answer_by": "31/02"}, "answer_by", None),
+        (
+            {"act": "request_supplement", "missing": ["Sổ"], "answer_by": "2020-01-06"},
+            "non_field_errors",
+            "hạn bổ sung",
+        ),
         ({}, "act", None),
     ],
 )
@@ -552,6 +558,24 @@ def test_an_act_with_bad_input_answers_400_and_changes_nothing(province, api, da
         assert message in " ".join(problem["errors"][field]).lower()
     assert Dossier.objects.get().status == S.REGISTERED
     assert dossier_events_count(dossier) == 1
+
+
+def test_a_supplement_is_requested_once_and_the_answer_by_date_is_kept(province, api):
+    """During processing (MOTCUA_SUPPLEMENT_ONCE): the second request is a 409 that changes
+    nothing; a citizen may not ask at all (403)."""
+    dossier = receive(province)
+    assert act(api, Role.RECEPTION_OFFICER, dossier, "forward").status_code == 200
+    asked = {"missing": ["Sổ"], "answer_by": "2026-03-20"}
+    assert_problem(act(api, "citizen", dossier, "request_supplement", **asked), 403)
+    response = act(api, Role.SPECIALIST, dossier, "request_supplement", **asked)
+    assert response.status_code == 200, response.content
+    assert DossierPause.objects.get().answer_by == date(2026, 3, 20)
+    assert act(api, Role.SPECIALIST, dossier, "receive_supplement").status_code == 200
+    events = dossier_events_count(dossier)
+    problem = assert_problem(act(api, Role.SPECIALIST, dossier, "request_supplement", **asked), 409)
+    assert problem["code"] == "supplement_once"
+    assert Dossier.objects.get().status == S.IN_PROCESSING
+    assert dossier_events_count(dossier) == events
 
 
 def test_the_timeline_shows_every_act_and_finds_a_tampered_event(province, api):
