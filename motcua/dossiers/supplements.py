@@ -5,7 +5,7 @@ A missing paper of the latest request (Mẫu 02 lists them as text) is filed und
 component of the same name, or under a new component of that name when the dossier has none;
 a file may also be added to a component already handed in. Every upload is checked before
 anything is written; if a file or the act is refused, no file, component or event is left.
-Receiving the supplement resumes the legal clock as the act does everywhere (services._resume:
+Receiving the supplement resumes the legal clock as the act does everywhere (act_clock.resume:
 restart or extend per procedure, a new appointment).
 """
 

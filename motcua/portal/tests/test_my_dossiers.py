@@ -16,10 +16,11 @@ from motcua.deadlines.calendar import local
 from motcua.deadlines.constants import ResumeMode
 from motcua.deadlines.selectors import calendar_for
 from motcua.documents.tests import samples
+from motcua.dossiers.act_clock import period_of
 from motcua.dossiers.constants import Act, DossierStatus, FilePurpose, ReturnMethod
 from motcua.dossiers.files import dossier_file_add
 from motcua.dossiers.models import AppointmentChange, Dossier, DossierComponent, DossierFile, Rating
-from motcua.dossiers.services import ActInput, _period, dossier_act
+from motcua.dossiers.services import ActInput, dossier_act
 from motcua.dossiers.tests.conftest import build_province, publish_process
 from motcua.dossiers.worklists import working_days_between
 
@@ -226,7 +227,7 @@ def test_answering_a_supplement_restarts_the_clock(citizen, province):
     # Restart (the procedure's rule): the full legal time again from today.
     assert dossier.procedure.resume_mode == ResumeMode.RESTART
     calendar = calendar_for(province.commune)
-    period = _period(dossier)
+    period = period_of(dossier)
     assert period is not None
     expected = calendar.due(timezone.now(), period)
     assert local(dossier.due_at).date() == local(expected).date()
