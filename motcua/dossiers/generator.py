@@ -100,7 +100,8 @@ class Result:
     dossiers: int = 0
     rows: int = 0
     seconds: float = 0.0
-    agencies: list[str] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)  # receiving agencies by key (slug)
+    codes: list[str] = field(default_factory=list)  # the identifier codes they number with
 
 
 @dataclass
@@ -329,7 +330,8 @@ class Generator:
             dossiers=done,
             rows=self.rows,
             seconds=time.monotonic() - started,
-            agencies=[a.identifier for a in self.agencies],
+            agencies=[a.slug for a in self.agencies],
+            codes=sorted({n.identifier for n in self.numbering.values() if n is not None}),
         )
 
     def _submission_times(self) -> Iterator[datetime]:

@@ -55,6 +55,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"{result.dossiers:,} dossiers ({result.rows:,} rows) in {result.seconds:.1f} s: "
                 f"{rate:,.0f} rows/s, {result.dossiers / max(result.seconds, 1e-6):,.0f} "
-                f"dossiers/s. Receiving agencies: {', '.join(result.agencies)}."
+                f"dossiers/s. Received by {len(result.agencies)} agencies, numbered with "
+                f"{', '.join(result.codes)}."
             )
         )
