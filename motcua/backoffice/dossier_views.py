@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import prefetch_related_objects
@@ -22,6 +21,7 @@ from motcua.core.errors import DomainError, ValidationFailed
 from motcua.core.models import AuditEvent
 from motcua.deadlines.calendar import WorkingCalendar, local
 from motcua.deadlines.selectors import calendar_for
+from motcua.dossiers import pauses
 from motcua.dossiers.answers import (
     answers_correctable,
     dossier_answer_correct,
@@ -118,12 +118,11 @@ def _apology_prompt(dossier: Dossier, calendar: WorkingCalendar, now: datetime) 
     if appointment is None or dossier.status not in RUNNING_STATUSES:
         return ""
     if appointment < now:
-        late = settings.MOTCUA_APOLOGY_BEFORE_DEADLINE and dossier.due_at and dossier.due_at < now
-        prompt = "missed" if late else "due"
+        prompt = "missed" if pauses.apology_too_late(now, dossier.due_at) else "due"
     else:
         days = working_days_between(calendar, local(now).date(), local(appointment).date())
         prompt = "due" if days <= APOLOGY_WARNING_DAYS else ""
-    if prompt and settings.MOTCUA_APOLOGY_ONCE and dossier.apologies.exists():
+    if prompt and pauses.apology_used_up(dossier.apologies.count()):
         return ""
     return prompt
 

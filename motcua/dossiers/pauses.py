@@ -57,10 +57,7 @@ def resumed_due(
 def default_answer_by(calendar: WorkingCalendar, now: datetime) -> date:
     """The answer-by date when the officer gives none: the last of
     settings.MOTCUA_SUPPLEMENT_ANSWER_WORKING_DAYS working days after today."""
-    day = local(now).date()
-    for _step in range(settings.MOTCUA_SUPPLEMENT_ANSWER_WORKING_DAYS):
-        day = calendar.next_working_day(day)
-    return day
+    return calendar.add_working_days(now, settings.MOTCUA_SUPPLEMENT_ANSWER_WORKING_DAYS).date()
 
 
 def check_answer_by(calendar: WorkingCalendar, now: datetime, answer_by: date) -> None:
@@ -91,29 +88,38 @@ def check_supplement_allowed(
     within = settings.MOTCUA_SUPPLEMENT_WITHIN_WORKING_DAYS
     if within is None or accepted_at is None:
         return
-    last = local(accepted_at).date()
-    for _step in range(within):
-        last = calendar.next_working_day(last)
-    if local(now) > calendar.closing(last):
+    limit = calendar.add_working_days(accepted_at, within)
+    if now > limit:
         raise DomainError(
             _(
                 "A supplement can only be requested within %(days)d working days of "
                 "acceptance (until %(day)s)."
             )
-            % {"days": within, "day": last.strftime("%d/%m/%Y")},
+            % {"days": within, "day": local(limit).strftime("%d/%m/%Y")},
             code="supplement_too_late",
         )
+
+
+def apology_used_up(earlier: int) -> bool:
+    """No further apology: one was given and MOTCUA_APOLOGY_ONCE allows only one."""
+    return bool(settings.MOTCUA_APOLOGY_ONCE and earlier)
+
+
+def apology_too_late(now: datetime, due_at: datetime | None) -> bool:
+    """The legal deadline has passed and MOTCUA_APOLOGY_BEFORE_DEADLINE wants it before."""
+    return bool(settings.MOTCUA_APOLOGY_BEFORE_DEADLINE and due_at is not None and now > due_at)
 
 
 def check_apology_allowed(*, now: datetime, due_at: datetime | None, earlier: int) -> None:
     """An apology and new appointment (Mẫu 04): once (MOTCUA_APOLOGY_ONCE) and before the legal
     deadline passes (MOTCUA_APOLOGY_BEFORE_DEADLINE)."""
-    if settings.MOTCUA_APOLOGY_ONCE and earlier:
+    if apology_used_up(earlier):
         raise DomainError(
             _("A new appointment has already been given once for this dossier."),
             code="apology_once",
         )
-    if settings.MOTCUA_APOLOGY_BEFORE_DEADLINE and due_at is not None and now > due_at:
+    if apology_too_late(now, due_at):
+        assert due_at is not None
         raise DomainError(
             _(
                 "The apology and new appointment must be sent before the deadline "
