@@ -9,6 +9,9 @@ import pytest
 import time_machine
 from hypothesis import settings
 
+# The test PKI (certomancer CA, OCSP, CRLs, TSA over local HTTP) and the SoftHSM2 token.
+pytest_plugins = ["motcua.documents.tests.pki"]
+
 # CI replays the same examples on every run, so a landing never hinges on a lucky draw;
 # local runs keep exploring new ones.
 settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -194,3 +197,14 @@ def check_page(page, name: str, *, open_details: bool = False) -> None:
         if width == 360:
             assert page.evaluate(WIDEST) <= 360, (name, page.evaluate(WIDER_THAN_VIEWPORT))
     page.set_viewport_size({"width": 360, "height": 740})
+
+
+@pytest.fixture
+def english_pages(settings):
+    """Pages in English: the installation's language set to English (so URLs keep no language
+    prefix) and nothing an earlier test activated, for tests that match on English messages."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override(None):
+        yield

@@ -232,6 +232,7 @@ MOTCUA_INDEX_766 = {
         "e_results": {"rule": "share", "points": 6},
         "digitised_dossiers": {"rule": "proportional", "threshold": 0.8, "points": 4},
         "dossier_satisfaction": {"rule": None, "points": 6},
+        "reuse": {"rule": "proportional", "threshold": 0.8, "points": 2},
     },
 }
 
@@ -260,6 +261,17 @@ MEDIA_ROOT = VAR_DIR / "media"
 # at most MOTCUA_UPLOAD_MAX_BYTES (documents.uploads checks it with the content type); cap the
 # request body at the web server too (nginx client_max_body_size), several scans per intake.
 MOTCUA_UPLOAD_MAX_BYTES = int(env("MOTCUA_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# Signed e-results (docs/architecture.md, "Signed e-results"): the RFC 3161 time-stamping
+# authority every signature is stamped by (empty: the active local timestamp credential of the
+# trust store, for the demo and single-machine trials only; with neither, signing is refused);
+# whether OCSP/CRL are fetched over the network (off: only the CRLs the administrator loaded);
+# the key that encrypts the server-held keys and PINs at rest (empty: derived from SECRET_KEY, so
+# changing SECRET_KEY then makes the stored keys unreadable: set it in production).
+MOTCUA_TSA_URL = env("MOTCUA_TSA_URL", "")
+MOTCUA_SIGNING_FETCH_REVOCATION = env("MOTCUA_SIGNING_FETCH_REVOCATION", "true") == "true"
+MOTCUA_SIGNING_SECRET = env("MOTCUA_SIGNING_SECRET", "")
+# How long the verdict on an uploaded signed PDF (its signatures, shown beside the file) is kept.
+MOTCUA_SIGNATURE_CACHE_SECONDS = int(env("MOTCUA_SIGNATURE_CACHE_SECONDS", "86400"))
 # Uploads above 2.5 MB go to a temporary file instead of memory; the other form fields of a
 # request may total 2.5 MB (Django's defaults, stated here on purpose).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -463,6 +475,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    # WeasyPrint reports each step of every PDF at INFO; its warnings still show.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    # WeasyPrint reports each step of every PDF at INFO, fontTools (the fonts of signature
+    # appearances) each subsetting step and that it drops a table it cannot subset.
+    "loggers": {
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "ERROR"},
+    },
 }
