@@ -4,7 +4,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from .v1.deadlines import DeadlineApi
 from .v1.dossiers import DossierActApi, DossierDetailApi, DossierEventsApi, DossierListApi
 from .v1.procedures import ProcedureDetailApi, ProcedureListApi
+from .v1.results import (
+    ResultCompleteApi,
+    ResultFileApi,
+    ResultPrepareApi,
+    ResultSealApi,
+    ResultSignApi,
+)
 from .v1.statistics import StatisticsApi
+from .v1.verify import VerifyApi
 
 app_name = "api"
 
@@ -16,7 +24,33 @@ urlpatterns = [
     path("v1/dossiers/<str:key>", DossierDetailApi.as_view(), name="dossier-detail"),
     path("v1/dossiers/<str:key>/events", DossierEventsApi.as_view(), name="dossier-events"),
     path("v1/dossiers/<str:key>/acts", DossierActApi.as_view(), name="dossier-acts"),
+    path(
+        "v1/dossiers/<str:key>/results/<str:file_id>/sign",
+        ResultSignApi.as_view(),
+        name="dossier-result-sign",
+    ),
+    path(
+        "v1/dossiers/<str:key>/results/<str:file_id>/seal",
+        ResultSealApi.as_view(),
+        name="dossier-result-seal",
+    ),
+    path(
+        "v1/dossiers/<str:key>/results/<str:file_id>/prepare",
+        ResultPrepareApi.as_view(),
+        name="dossier-result-prepare",
+    ),
+    path(
+        "v1/dossiers/<str:key>/results/<str:file_id>/complete",
+        ResultCompleteApi.as_view(),
+        name="dossier-result-complete",
+    ),
+    path(
+        "v1/dossiers/<str:key>/results/<str:file_id>/file",
+        ResultFileApi.as_view(),
+        name="dossier-result-file",
+    ),
     path("v1/statistics", StatisticsApi.as_view(), name="statistics"),
+    path("v1/verify", VerifyApi.as_view(), name="verify"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -177,6 +177,9 @@ def _event_row(event: AuditEvent) -> EventRow:
             "declared": _("Declaration made by the applicant"),
             "answer_corrected": _("Form answer corrected"),
             "assign": _("Assigned to an official"),
+            "result_signed": _("Result signed digitally"),
+            "result_sealed": _("Result numbered and sealed"),
+            "result_signing_prepared": _("Signing of the result prepared"),
         }
         title = titles.get(name, event.action)
     at = parse_datetime(str(data.get("at") or "")) or event.occurred_at
@@ -199,6 +202,8 @@ def _event_row(event: AuditEvent) -> EventRow:
             row.details.append((label, data[key]))
     if data.get("file"):
         row.details.append((_("File"), data["file"]))
+    if data.get("certificate"):
+        row.details.append((_("Certificate"), data["certificate"]))
     if data.get("step"):
         row.details.append((_("Now at the step"), data["step"]))
     if data.get("assignee_name"):

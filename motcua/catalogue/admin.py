@@ -122,8 +122,16 @@ class ImportForm(forms.Form):
 
 @admin.register(Procedure)
 class ProcedureAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["national_code", "name", "field", "level", "online_type", "status"]
-    list_filter = ["status", "level", "online_type", "field"]
+    list_display = [
+        "national_code",
+        "name",
+        "field",
+        "level",
+        "online_type",
+        "result_must_be_signed",
+        "status",
+    ]
+    list_filter = ["status", "level", "online_type", "result_must_be_signed", "field"]
     search_fields = ["name", "national_code", "local_code"]
     list_select_related = ["field"]
     autocomplete_fields = ["field"]

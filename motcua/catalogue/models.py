@@ -115,6 +115,15 @@ class Procedure(models.Model):
         default=ResumeMode.RESTART,
         help_text=_("What a supplement, financial obligation or stop does to the due time."),
     )
+    result_must_be_signed = models.BooleanField(
+        _("result must be digitally signed"),
+        default=False,
+        help_text=_(
+            "The electronic result needs the competent person's and the organisation's digital "
+            "signatures before the dossier is finished or its result returned online "
+            "(BatBuocKySoKetQua in the national systems)."
+        ),
+    )
     status = models.CharField(
         _("status"),
         max_length=10,

@@ -342,6 +342,9 @@ class DossierFile(models.Model):
         blank=True,
         related_name="+",
     )
+    # The result's public verification link (/xac-thuc/<token>/, the QR on the e-result):
+    # random and URL-safe, given at its first signature (dossiers.results); blank otherwise.
+    verify_token = models.CharField(_("verification token"), max_length=43, blank=True)
 
     class Meta:
         verbose_name = _("dossier file")
@@ -352,8 +355,15 @@ class DossierFile(models.Model):
                 condition=Q(purpose=FilePurpose.RESULT, component__isnull=True)
                 | Q(purpose=FilePurpose.COMPONENT, component__isnull=False),
                 name="dossier_file_component_xor_result",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["verify_token"],
+                condition=~Q(verify_token=""),
+                name="dossier_file_verify_token_unique",
+            ),
         ]
+        # The public verification page looks an uploaded PDF up by its hash (dossiers.results).
+        indexes = [models.Index(fields=["sha256"], name="dossier_file_sha256_idx")]
 
     def __str__(self) -> str:
         return self.original_name
@@ -589,16 +599,23 @@ class Rating(models.Model):
 
 
 from .pause_models import DossierPause  # noqa: E402  (kept apart: this module is long)
+from .result_models import PendingSignature, ResultSignature  # noqa: E402
+from .warehouse_models import ComponentReuse, DraftReuse, WarehouseDocument  # noqa: E402
 
 __all__ = [
     "Apology",
     "AppointmentChange",
+    "ComponentReuse",
     "Dossier",
     "DossierCodeCounter",
     "DossierComponent",
     "DossierFee",
     "DossierFile",
     "DossierPause",
+    "DraftReuse",
+    "PendingSignature",
     "Rating",
+    "ResultSignature",
     "StepRecord",
+    "WarehouseDocument",
 ]

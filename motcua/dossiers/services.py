@@ -55,7 +55,9 @@ from .models import (
     DossierComponent,
     DossierFee,
 )
+from .results_check import check_signed_result
 from .selectors import STEP_ACTS, actor_roles, holds_current_step, step_agency
+from .warehouse import warehouse_collect_papers, warehouse_collect_results
 
 # --- inputs -----------------------------------------------------------------------------------
 
@@ -431,6 +433,7 @@ def _accept(ctx: ActContext) -> None:
     if process is not None:
         dossier.process = process
         clock.enter(ctx, engine.first_step(process))
+    warehouse_collect_papers(dossier, actor=ctx.actor)  # verified papers of the applicant
 
 
 def _refuse(ctx: ActContext) -> None:
@@ -539,10 +542,14 @@ def _finish(ctx: ActContext) -> None:
             _("The internal process has further steps; forward the dossier first."),
             code="process_not_finished",
         )
+    if errors := check_signed_result(dossier):
+        raise ValidationFailed(
+            _("The result is not signed as the procedure requires."), errors=errors
+        )
     clock.leave(ctx)
     dossier.current_step = None
     dossier.finished_at = ctx.now
-    dossier.result_number = ctx.data.result_number.strip()
+    dossier.result_number = ctx.data.result_number.strip() or dossier.result_number
     dossier.judgement = judge(ctx.now, dossier.due_at) if dossier.due_at else ""
     ctx.event |= {"result_number": dossier.result_number, "judgement": dossier.judgement}
 
@@ -561,6 +568,8 @@ def _return_result(ctx: ActContext) -> None:
         errors.append(_("Record the postal tracking number."))
     if method == ReturnMethod.ONLINE and not dossier.files.filter(purpose=FilePurpose.RESULT):
         errors.append(_("Upload the electronic result before returning it online."))
+    elif method == ReturnMethod.ONLINE:
+        errors += check_signed_result(dossier)
     if len(data.recipient_id_number.strip()) > 20 or len(tracking) > 50:
         errors.append(_("The ID number or tracking number is too long."))
     if errors:
@@ -579,6 +588,7 @@ def _return_result(ctx: ActContext) -> None:
         "originals_collected": dossier.originals_collected,
         "tracking_number": dossier.post_tracking_number,
     }
+    warehouse_collect_results(dossier, actor=ctx.actor)  # into the applicant's e-warehouse
 
 
 def _apologise(ctx: ActContext) -> None:

@@ -2,7 +2,9 @@
 press (resume it later, on another device), then submitted as a dossier.
 
 One page, `/nop-ho-so/<national code>/`. Every POST first keeps what was typed (the draft, even
-when invalid) and the files chosen (each checked by its content); then it does what the button
+when invalid), the files chosen (each checked by its content) and the documents taken from the
+citizen's e-warehouse instead of an upload (`reuse-<component id>`, dossiers.warehouse_reuse);
+then it does what the button
 asked: save, add or remove a row of a group, remove a file, or submit. Submitting validates
 everything at once — the answers, the receiving agency, how the result is wanted, the papers
 (a refused file does not hide the other errors) and the applicant's declaration — then creates
@@ -35,11 +37,16 @@ from motcua.dossiers.online import (
     declaration_missing,
     delivery_errors,
     delivery_options,
-    dossier_submit_online,
     missing_components,
     receiving_agencies,
 )
 from motcua.dossiers.references import lookup_url
+from motcua.dossiers.warehouse import reusable_documents
+from motcua.dossiers.warehouse_reuse import (
+    dossier_submit_online_reusing,
+    draft_reused_file_ids,
+    warehouse_reuse_in_draft,
+)
 from motcua.eforms import answers as eform_answers
 from motcua.eforms import selectors as eform_selectors
 from motcua.eforms import services as eform_services
@@ -50,6 +57,7 @@ from .auth import citizen_login_required
 
 SUBMIT = "submit"
 DECLARATION = "declaration"
+REUSE = "reuse-"  # + a component's id: the e-warehouse document taken for it
 
 
 @dataclass
@@ -139,6 +147,7 @@ def _post(
         return _render(request, page, current, status=409)
     page.version = draft.version
     _keep_files(request, draft, user, page)
+    _reuse_documents(request, draft, user, page)
     _remove_file(request, draft, user)
     if request.POST.get(SUBMIT) is None:
         if not page.slot_errors and action is None:
@@ -160,6 +169,24 @@ def _keep_files(request: HttpRequest, draft: Draft, user: User, page: Page) -> N
                 page.slot_errors.setdefault(slot.component.pk, []).append(
                     " ".join(error.errors or [error.message])
                 )
+
+
+def _reuse_documents(request: HttpRequest, draft: Draft, user: User, page: Page) -> None:
+    """Each document taken from the citizen's e-warehouse for a slot instead of an upload
+    (dossiers.warehouse_reuse); one that is not theirs, or no longer valid, is named in its
+    slot and nothing is kept."""
+    for slot in eform_selectors.component_slots(procedure=page.procedure, draft=draft):
+        wanted = request.POST.get(f"{REUSE}{slot.component.pk}", "").strip()
+        if not wanted:
+            continue
+        try:
+            warehouse_reuse_in_draft(
+                draft=draft, component=slot.component, document_id=wanted, actor=user
+            )
+        except ValidationFailed as error:
+            page.slot_errors.setdefault(slot.component.pk, []).append(
+                " ".join(error.errors or [error.message])
+            )
 
 
 def _remove_file(request: HttpRequest, draft: Draft, user: User) -> None:
@@ -189,7 +216,7 @@ def _submit(request: HttpRequest, page: Page, draft: Draft, user: User) -> HttpR
     if page.has_errors() or agency is None:
         return _render(request, page, draft, status=400)
     try:
-        dossier = dossier_submit_online(
+        dossier = dossier_submit_online_reusing(
             draft=draft,
             agency=agency,
             answers=clean,
@@ -232,6 +259,9 @@ def _render(
         "hint": eform_selectors.upload_hint(),
         "accept": eform_selectors.accept_attribute(),
         "saved_at": draft.updated_at if draft is not None else None,
+        # The e-warehouse picker (portal/warehouse_picker.html).
+        "reusable": reusable_documents(user=request.user),
+        "reused_files": draft_reused_file_ids(draft),
     }
     return render(request, "portal/apply/form.html", context, status=status)
 

@@ -7,7 +7,9 @@ from . import (
     lookup_views,
     preferences_views,
     transparency_views,
+    verify_views,
     views,
+    warehouse_views,
 )
 
 app_name = "portal"
@@ -22,7 +24,17 @@ urlpatterns = [
     # of the receipt opens /tra-cuu/?ma=<code>).
     path("tra-cuu/", lookup_views.lookup, name="lookup"),
     path("minh-bach/", transparency_views.transparency, name="transparency"),
+    # Verifying signed documents; /xac-thuc/<token>/ is the QR code printed on every e-result.
+    path("xac-thuc/", verify_views.verify, name="verify"),
+    path("xac-thuc/<str:token>/", verify_views.verify_issued, name="verify-issued"),
     path("ho-so-cua-toi/", dossier_views.my_dossiers, name="my-dossiers"),
+    # The citizen's e-warehouse: their e-results and verified papers (dossiers.warehouse).
+    path("kho-du-lieu/", warehouse_views.warehouse, name="warehouse"),
+    path(
+        "kho-du-lieu/<int:document_id>/",
+        warehouse_views.warehouse_download,
+        name="warehouse-document",
+    ),
     path("tai-khoan/thong-bao/", preferences_views.preferences, name="preferences"),
     *inbox_views.urlpatterns,  # the inbox ("Hộp thư"): /hop-thu/
     path("ho-so-cua-toi/<str:key>/", dossier_views.my_dossier, name="my-dossier"),

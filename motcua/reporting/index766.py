@@ -13,8 +13,8 @@ Every indicator is one of three kinds (``Indicator.status``):
   points its rule gives (``Indicator.rule_text`` says how);
 - ``no_points``: the share is computed but the rule that turns it into points was not found
   (rule None in the setting, e.g. the satisfaction target of Resolution 76/NQ-CP);
-- ``no_data``: MotCua does not hold the data (online payments, re-use from the data warehouse,
-  synchronisation with DVCQG, petitions) — not computed, no points, and the reason says why.
+- ``no_data``: MotCua does not hold the data (online payments, synchronisation with DVCQG,
+  petitions) — not computed, no points, and the reason says why.
 
 What is left of a group's maximum after its known indicators is shown as one ``rule_not_found``
 line: "not computed: the scoring rule has not been determined", no points. Nothing is invented
@@ -44,8 +44,9 @@ from motcua.catalogue.constants import Channel, OnlineType, PublicationStatus
 from motcua.catalogue.models import Procedure
 from motcua.core.validity import valid_on
 from motcua.dossiers.constants import FilePurpose
-from motcua.dossiers.models import Dossier, DossierFile, Rating
+from motcua.dossiers.models import Dossier, DossierComponent, DossierFile, Rating
 from motcua.dossiers.satisfaction import DISSATISFIED
+from motcua.dossiers.warehouse_models import ComponentReuse
 
 from .index766_rules import (
     COMPUTED,
@@ -224,6 +225,18 @@ def _components(dossier: Any) -> QuerySet[DossierFile]:
     return DossierFile.objects.filter(dossier_id=dossier, purpose=FilePurpose.COMPONENT)
 
 
+def _reuse(dossiers: QuerySet[Dossier]) -> tuple[int, int]:
+    """(components re-used from the e-warehouse, components with a file) of `dossiers`."""
+    with_file = DossierFile.objects.filter(component_id=OuterRef("pk"))
+    reused = ComponentReuse.objects.filter(component_id=OuterRef("pk"))
+    counts = (
+        DossierComponent.objects.order_by()
+        .filter(Exists(with_file), dossier__in=dossiers.values("pk"))
+        .aggregate(total=Count("pk"), reused=Count("pk", filter=Q(Exists(reused))))
+    )
+    return counts["reused"], counts["total"]
+
+
 def _satisfaction(dossiers: QuerySet[Dossier]) -> tuple[int, int]:
     unhappy = Rating.objects.filter(dossier_id=OuterRef("pk"), overall__in=list(DISSATISFIED))
     counts = dossiers.aggregate(total=Count("pk"), unhappy=Count("pk", filter=Q(Exists(unhappy))))
@@ -249,6 +262,7 @@ def _inputs(
         "online_submission": (row.received_online, row.received),
         "e_results": _with(resolved, e_result_files(OuterRef("pk"))),
         "digitised_dossiers": _with(received, _components(OuterRef("pk"))),
+        "reuse": _reuse(received),
         "dossier_satisfaction": _satisfaction(returned),
     }
 

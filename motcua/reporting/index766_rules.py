@@ -201,10 +201,12 @@ DEFINITIONS: tuple[Definition, ...] = (
         "reuse",
         "digitisation",
         _("Share of components re-used from digitised data"),
-        _("Up to 2 points: all of them from 80%, proportionally fewer below."),
+        _(
+            "Components of the dossiers received in the period that were taken from the "
+            "applicant's e-warehouse (an earlier result or verified paper) instead of being "
+            "uploaded again, out of those dossiers' components with a file."
+        ),
         PORTAL,
-        no_data=_("no data: components do not record re-use from the data warehouse"),
-        known_points=Decimal(2),
     ),
     Definition(
         "petitions_on_time",

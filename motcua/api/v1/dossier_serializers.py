@@ -23,6 +23,7 @@ from motcua.dossiers.selectors import dossier_allowed_acts
 
 from .common import ProblemSerializer
 from .deadlines import AwareDateTimeField
+from .result_serializers import ResultItemSerializer, result_items
 
 
 class DomainProblemSerializer(ProblemSerializer):
@@ -227,6 +228,16 @@ class DossierDetailSerializer(DossierListItemSerializer):
         "fields the e-form no longer has come last with their stored key. Empty for a dossier "
         "received at the counter or by post"
     )
+
+    results = serializers.SerializerMethodField(
+        help_text="The result documents (kết quả), each with whether it is signed as the law "
+        "asks (a valid personal and organisation signature) and where to download it; the "
+        "applicant sees them once the result was returned"
+    )
+
+    @extend_schema_field(ResultItemSerializer(many=True))
+    def get_results(self, dossier: Dossier) -> list[dict[str, Any]]:
+        return result_items(self.context["request"], dossier)
 
     @extend_schema_field(DossierAnswerSerializer(many=True))
     def get_answers(self, dossier: Dossier) -> list[dict[str, Any]]:

@@ -55,7 +55,8 @@ EXPECTED = {
     "e_results": (COMPUTED, 2, 3, "6", "4.00"),
     # only A's application was scanned: 4 × (1/7) ÷ 80 %
     "digitised_dossiers": (COMPUTED, 1, 7, "4", "0.71"),
-    "reuse": (NO_DATA, None, None, "2", None),
+    # A's scanned application was uploaded, not taken from the e-warehouse: 0 of 1
+    "reuse": (COMPUTED, 0, 1, "2", "0"),
     "digitisation_rest": (RULE_NOT_FOUND, None, None, "10", None),
     "petitions_on_time": (NO_DATA, None, None, None, None),
     "petitions_satisfaction": (NO_DATA, None, None, None, None),
@@ -99,7 +100,7 @@ def test_groups_and_totals(march):
         "satisfaction": 0,
     }
     assert result.points == Decimal("26.72")
-    assert result.scored_max == 20 + 2 + 4 + 6 + 6 + 4
+    assert result.scored_max == 20 + 2 + 4 + 6 + 6 + 4 + 2
 
 
 def test_the_statistics_row_is_the_tables(march):

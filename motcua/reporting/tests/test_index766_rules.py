@@ -44,6 +44,9 @@ SHIPPED = [
     ("digitised_dossiers", "0.79", "3.95", f"{PORTAL} §4.2: 4 × 79 % ÷ 80 %"),
     ("digitised_dossiers", "0.8", "4", f"{PORTAL} §4.2: from 80 %, all 4"),
     ("digitised_dossiers", "0.9", "4", f"{PORTAL} §4.2"),
+    ("reuse", "0", "0", f"{PORTAL}; {ZERO}"),
+    ("reuse", "0.4", "1.00", f"{PORTAL}: 2 × 40 % ÷ 80 %"),
+    ("reuse", "0.8", "2", f"{PORTAL}: from 80 %, all 2 (the old no-data line said so)"),
     ("dossier_satisfaction", "0", None, NOT_FOUND),
     ("dossier_satisfaction", "0.95", None, NOT_FOUND),
 ]
