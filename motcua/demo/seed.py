@@ -22,6 +22,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from motcua.accounts import services as account_services
 from motcua.accounts.constants import Role
@@ -122,7 +123,7 @@ def load_json(name: str) -> Any:
 
 def seed(*, password: str = DEMO_PASSWORD, dossiers: bool = True) -> SeedReport:
     """Load what the demo province lacks (see the module doc); one transaction."""
-    from . import processes, showcase  # they import this module's constants
+    from . import processes, showcase, signing  # they import this module's constants
 
     report = SeedReport()
     with transaction.atomic():
@@ -134,6 +135,7 @@ def seed(*, password: str = DEMO_PASSWORD, dossiers: bool = True) -> SeedReport:
         _admin_group()
         report.users = _load_users(password=password)
         report.processes = processes.load(load_json("processes.json"))
+        signing.load(timezone.now())
         if dossiers:
             report.dossiers = showcase.load()
     return report

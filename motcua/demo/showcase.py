@@ -35,6 +35,7 @@ from motcua.dossiers.services import (
 from motcua.eforms.answers import applicant_fields, validate_answers
 from motcua.eforms.selectors import eform_for
 
+from . import signing
 from .seed import CENTRE_DEPARTMENT, COMMUNE
 
 logger = logging.getLogger(__name__)
@@ -104,7 +105,21 @@ class Step:
     transfer: bool = False  # forward into the first inter-agency step (liên thông)
 
 
+@dataclass(frozen=True)
+class SignedResult:
+    """The e-result issued at the last step: uploaded, signed by `leader`, numbered and sealed
+    by `sealer` (motcua.demo.signing.issue_signed_result)."""
+
+    leader: str
+    sealer: str
+    number_notation: str
+
+
 COMMENT = "Hồ sơ minh họa của bản demo"
+RESULT_TITLES = {
+    "1.001193": "Trích lục khai sinh (bản điện tử)",
+    "2.000488": "Phiếu lý lịch tư pháp số 1",
+}
 CITIZEN = "congdan"
 BIRTH_REGISTRATION = "1.001193"
 
@@ -162,7 +177,26 @@ class Showcase:
             ),
             lambda: counter("2.000488", department, forward, forward),
             lambda: counter(
-                "2.000488", department, forward, forward, forward, forward, _finish("vanthu")
+                "2.000488",
+                department,
+                forward,
+                forward,
+                forward,
+                forward,
+                SignedResult("lanhdao", "vanthu", "15/STP-LLTP"),
+                Step(Act.FINISH, "vanthu"),  # the number is the one the clerk gave
+            ),
+            # The demo citizen's birth registration, returned online with its signed e-result
+            # (the ward has no clerk: its chairman signs and seals).
+            lambda: online(
+                BIRTH_REGISTRATION,
+                commune,
+                Step(Act.ACCEPT, "tiepnhanxa"),
+                forward,
+                forward,
+                SignedResult("lanhdaoxa", "lanhdaoxa", "27/TLKS-UBND"),
+                Step(Act.FINISH, "lanhdaoxa"),
+                _returned_online(),
             ),
         ]
         for recipe in recipes:
@@ -172,7 +206,7 @@ class Showcase:
             except DomainError as error:  # a role or procedure an administrator changed
                 logger.warning("Demo dossier skipped: %s", error)
 
-    def _online(self, code: str, agency_key: str, *steps: Step) -> None:
+    def _online(self, code: str, agency_key: str, *steps: Step | SignedResult) -> None:
         """Submitted online by the demo citizen, with the e-form's answers where the procedure
         has its own e-form (birth registration), kept as the online submission keeps them."""
         citizen = _user(CITIZEN)
@@ -199,7 +233,7 @@ class Showcase:
             dossier.save(update_fields=["form_data", "form_version", "updated_at"])
         _apply(dossier, steps)
 
-    def _counter(self, code: str, agency_key: str, *steps: Step) -> None:
+    def _counter(self, code: str, agency_key: str, *steps: Step | SignedResult) -> None:
         procedure = Procedure.objects.get(national_code=code)
         agency = Agency.objects.get(slug=agency_key)
         officer = "tiepnhanxa" if agency_key == COMMUNE else "tiepnhan"
@@ -252,9 +286,19 @@ def _birth_answers() -> dict[str, Any]:
     }
 
 
-def _apply(dossier: Dossier, steps: tuple[Step, ...]) -> None:
+def _apply(dossier: Dossier, steps: tuple[Step | SignedResult, ...]) -> None:
     for step in steps:
         dossier.refresh_from_db()
+        if isinstance(step, SignedResult):
+            signing.issue_signed_result(
+                dossier,
+                title=RESULT_TITLES.get(dossier.procedure.national_code, dossier.procedure.name),
+                sections=_result_sections(dossier),
+                leader=_user(step.leader),
+                sealer=_user(step.sealer),
+                number_notation=step.number_notation,
+            )
+            continue
         actor = _user(step.actor) if step.actor else _holder(dossier)
         data = step.data
         if step.act == Act.APOLOGISE:
@@ -314,6 +358,43 @@ def _apology(actor: str) -> Step:
 
 def _finish(actor: str) -> Step:
     return Step(Act.FINISH, actor, ActInput(result_number="15/2026/DEMO"))
+
+
+def _returned_online() -> Step:
+    return Step(Act.RETURN_RESULT, "tiepnhanxa", ActInput(return_method=ReturnMethod.ONLINE))
+
+
+def _result_sections(dossier: Dossier) -> list[tuple[str, list[tuple[str, str]]]]:
+    """What the demo e-result says: the child and parents from a birth declaration's answers,
+    else the applicant (a judicial record with nothing recorded)."""
+    answers = dossier.form_data or {}
+    if answers.get("child_name"):
+        child = [
+            ("Họ, chữ đệm, tên", str(answers["child_name"]).upper()),
+            ("Ngày, tháng, năm sinh", answers.get("child_birth_date", "")),
+            ("Giới tính", "Nam" if answers.get("child_sex") == "nam" else "Nữ"),
+            ("Dân tộc", answers.get("child_ethnicity", "")),
+            ("Quốc tịch", answers.get("child_nationality", "")),
+            ("Nơi sinh", answers.get("child_birth_place", "")),
+            ("Quê quán", answers.get("child_hometown", "")),
+        ]
+        parents = [
+            ("Họ, chữ đệm, tên người mẹ", answers.get("mother_name", "")),
+            ("Họ, chữ đệm, tên người cha", answers.get("father_name", "")),
+            ("Nơi cư trú", answers.get("mother_residence", "")),
+        ]
+        return [("", child), ("Cha, mẹ", parents)]
+    person = [
+        ("Họ và tên", dossier.applicant_name.upper()),
+        ("Số định danh cá nhân", dossier.applicant_id_number),
+        ("Nơi cư trú", dossier.applicant_address),
+        ("Tình trạng án tích", "Không có án tích"),
+        (
+            "Cấm đảm nhiệm chức vụ, thành lập, quản lý doanh nghiệp, hợp tác xã",
+            "Không bị cấm",
+        ),
+    ]
+    return [("", person)]
 
 
 def _returned() -> Step:

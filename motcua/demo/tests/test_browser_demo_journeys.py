@@ -3,19 +3,29 @@ the test), in a real headless chromium, each person with their own demo account:
 
 - at a commune: the demo citizen applies online for birth registration at the ward of Hạ Long;
   its reception officer sees every answer of the e-form and accepts it; the ward's civil-status
-  officer and its chairman take it to the result; the reception officer returns it;
+  officer takes it to the chairman, who adds the e-result, signs it with his PIN, numbers and
+  seals it (the ward has no clerk) and finishes; the reception officer returns it online; the
+  citizen downloads the signed e-result, scans its QR code and sees it verified;
 - at the public administration service centre: the reception officer receives a judicial record
   certificate (a department's procedure) at the counter, and the Department of Justice's
-  specialist, head, leader and clerk take it to the result, which the counter returns.
+  specialist, head and leader forward it; the leader signs the result, the clerk numbers and
+  seals it and finishes; the counter returns it.
+
+Both procedures are flagged "result must be digitally signed" in the demo, so neither can be
+finished without the two signatures.
 """
 
+import subprocess
+from datetime import date
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
-from conftest import check_page
+from conftest import SCREENSHOTS, check_page
 from motcua.demo.seed import DEMO_PASSWORD
+from motcua.demo.signing import DEMO_PIN
+from motcua.documents.pdf import render_pdf
 from motcua.documents.tests import samples
 from motcua.dossiers.constants import DossierStatus
 from motcua.dossiers.models import Dossier
@@ -84,6 +94,71 @@ def open_task(page, base: str, username: str, key: str) -> None:
     page.wait_for_url(f"**/can-bo/ho-so/{key}/")
 
 
+def result_pdf(title: str, code: str) -> bytes:
+    """The result document the official uploads (before any signature)."""
+    return render_pdf(
+        "demo/e_result.html",
+        {
+            "title": title,
+            "sections": [("", [("Hồ sơ", code)])],
+            "agency": "Sở Tư pháp",
+            "parent": "UBND tỉnh Quảng Ninh",
+            "place": "Quảng Ninh",
+            "issued": date(2026, 1, 15),
+            "code": code,
+        },
+    )
+
+
+def add_result(page, title: str, code: str) -> None:
+    page.locator("#upload-result > summary").click()
+    page.locator("#file-result").set_input_files(
+        files=[{"name": "ket-qua.pdf", "mimeType": "application/pdf",
+                "buffer": result_pdf(title, code)}]
+    )  # fmt: skip
+    page.locator("#upload-result").get_by_role("button", name="Tải lên").click()
+    page.wait_for_load_state()
+
+
+def sign_result(page) -> None:
+    """The leader signs the (only) result with the PIN of his personal certificate."""
+    form = page.locator("details[id^=sign-]")
+    form.locator("summary").click()
+    form.get_by_label("Mã PIN của chứng thư ký số").fill(DEMO_PIN)
+    form.get_by_role("button", name="Ký số").click()
+    page.wait_for_load_state()
+    assert "Ông/Bà đã ký số" in page.locator(".mc-messages").inner_text()
+
+
+def seal_result(page, number: str) -> None:
+    """The clerk gives the number and applies the organisation's signature."""
+    form = page.locator("details[id^=seal-]")
+    form.locator("summary").click()
+    form.get_by_label("Số, ký hiệu").fill(number)
+    tick(form, "Tôi đã kiểm tra văn bản: cấp số này và ký số của cơ quan.")
+    form.get_by_role("button", name="Cấp số và đóng dấu").click()
+    page.wait_for_load_state()
+    assert "đã được cấp số" in page.locator(".mc-messages").inner_text()
+
+
+def qr_url_in(pdf: bytes, tmp_path) -> str:
+    """What a phone scanning the e-result's first page reads: the page rendered at 150 dpi,
+    its QR code decoded by zbarimg."""
+    source = tmp_path / "e-result.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-png", str(source), str(tmp_path / "p")],
+        check=True,
+    )
+    (image,) = tmp_path.glob("p-*.png")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / "demo-e-result-page1.png").write_bytes(image.read_bytes())
+    found = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", str(image)], capture_output=True, text=True, check=True
+    )
+    return found.stdout.strip()
+
+
 def return_at_the_counter(page, recipient: str) -> None:
     page.locator("#act-return_result > summary").click()
     form = page.locator("#act-return_result")
@@ -94,8 +169,9 @@ def return_at_the_counter(page, recipient: str) -> None:
     do(page, "return_result", "Trả kết quả")
 
 
-def test_birth_registration_online_at_a_commune(page, live_server, demo):
+def test_birth_registration_online_at_a_commune(page, live_server, demo, tmp_path, settings):
     base = live_server.url
+    settings.MOTCUA_PUBLIC_URL = base  # what the QR code on the e-result links to
 
     # The demo citizen logs in and applies online.
     page.goto(base + "/tai-khoan/login/")
@@ -138,7 +214,7 @@ def test_birth_registration_online_at_a_commune(page, live_server, demo):
             files=[{"name": "giay-chung-sinh.pdf", "mimeType": "application/pdf",
                     "buffer": samples.pdf()}]
         )  # fmt: skip
-    page.locator("label[for='delivery-counter']").click()
+    page.locator("label[for='delivery-online']").click()
     page.locator("label[for='declaration']").click()
     check_page(page, "demo-apply-birth")
     press(page, "Nộp hồ sơ")
@@ -160,20 +236,48 @@ def test_birth_registration_online_at_a_commune(page, live_server, demo):
     assert dossier.status == DossierStatus.ACCEPTED and code.startswith("000.00.00.H49-")
     do(page, "forward", "Chuyển bước xử lý tiếp theo")
 
-    # The civil-status officer and the chairman take it to the result.
+    # The civil-status officer takes it to the chairman, who adds the e-result, signs it, gives
+    # it its number with the ward's signature (the ward has no clerk) and finishes.
     open_task(page, base, "chuyenvienxa", code)
     do(page, "forward", "Chuyển bước xử lý tiếp theo")
     open_task(page, base, "lanhdaoxa", code)
-    do(page, "finish", "Hoàn thành xử lý", {"Số văn bản kết quả": RESULT_NUMBER})
+    add_result(page, "Trích lục khai sinh (bản điện tử)", code)
+    sign_result(page)
+    seal_result(page, RESULT_NUMBER)
+    check_page(page, "demo-commune-signed", open_details=True)
+    do(page, "finish", "Hoàn thành xử lý")
     assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.PROCESSED
 
-    # The reception officer hands the birth certificate over at the counter.
+    # The reception officer returns it online.
     open_task(page, base, "tiepnhanxa", code)
-    return_at_the_counter(page, "Nguyễn Văn Bình")
+    page.locator("#act-return_result > summary").click()
+    tick(page.locator("#act-return_result"), "Trực tuyến")
+    do(page, "return_result", "Trả kết quả")
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.RESULT_RETURNED
     assert dossier.result_number == RESULT_NUMBER
-    check_page(page, "demo-commune-returned")
+
+    # The citizen downloads the signed e-result, scans its QR code and sees it verified.
+    page.context.clear_cookies()
+    page.goto(base + "/tai-khoan/login/")
+    page.locator("#id_login").fill("congdan")
+    page.locator("#id_password").fill(DEMO_PASSWORD)
+    page.locator("main form.usa-form button[type=submit]").first.click()
+    page.wait_for_url(base + "/")
+    page.goto(f"{base}/ho-so-cua-toi/{dossier.reference}/")
+    results = page.locator("#results-title + *")
+    assert "Đã ký số, hợp lệ" in page.locator("main").inner_text()
+    check_page(page, "demo-citizen-e-result")
+    with page.expect_download() as download:
+        results.get_by_role("link").first.click()
+    pdf = download.value.path().read_bytes()
+    url = qr_url_in(pdf, tmp_path)
+    assert url.startswith(base + "/xac-thuc/"), url
+    page.goto(url)
+    verdict = page.locator("main").inner_text()
+    assert "Hợp lệ" in verdict and code in verdict, verdict[:800]
+    assert "Chủ tịch UBND phường Hạ Long (demo)" in verdict
+    check_page(page, "demo-qr-verified")
 
 
 def test_judicial_record_at_the_service_centre(page, live_server, demo):
@@ -198,12 +302,18 @@ def test_judicial_record_at_the_service_centre(page, live_server, demo):
     code = dossier.code
     do(page, "forward", "Chuyển bước xử lý tiếp theo")
 
-    # The department's specialist, head and leader forward it; the clerk finishes it.
+    # The department's specialist, head and leader forward it to the clerk; the leader adds the
+    # result and signs it; the clerk numbers and seals it and finishes.
     for username in ("chuyenvien", "truongphong", "lanhdao"):
         open_task(page, base, username, code)
         do(page, "forward", "Chuyển bước xử lý tiếp theo")
+    page.goto(f"{base}/can-bo/ho-so/{code}/")
+    add_result(page, "Phiếu lý lịch tư pháp số 1", code)
+    sign_result(page)
     open_task(page, base, "vanthu", code)
-    do(page, "finish", "Hoàn thành xử lý", {"Số văn bản kết quả": "LLTP-0042/2026"})
+    seal_result(page, "42/STP-LLTP")
+    do(page, "finish", "Hoàn thành xử lý")
+    assert Dossier.objects.get(pk=dossier.pk).result_number == "42/STP-LLTP"
 
     # Back at the centre's counter, the result is returned.
     open_task(page, base, "tiepnhan", code)

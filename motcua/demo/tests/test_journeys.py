@@ -1,6 +1,8 @@
 """The two journeys of the demo, from reception to result, by the demo users alone: birth
 registration online at a commune, and a department's procedure at the service centre's
-counter (the journeys the end-to-end browser test walks through)."""
+counter (the journeys the end-to-end browser test walks through). Both procedures are flagged
+"result must be digitally signed" in the demo: finishing is refused until the leader has signed
+the result and the clerk (at the ward, the leader) has numbered and sealed it."""
 
 import pytest
 from django.core.management import call_command
@@ -8,6 +10,8 @@ from django.core.management import call_command
 from motcua.accounts.models import Agency, User
 from motcua.catalogue.constants import Channel
 from motcua.catalogue.models import Procedure
+from motcua.core.errors import ValidationFailed
+from motcua.demo.signing import issue_signed_result
 from motcua.dossiers.codes import numbering_agency
 from motcua.dossiers.constants import Act, DossierStatus, ReturnMethod
 from motcua.dossiers.online import receiving_agencies
@@ -28,8 +32,9 @@ ONLINE_PROCEDURES = ("1.001193", "1.000656", "1.004873")
 
 
 @pytest.fixture
-def demo(settings):
+def demo(settings, tmp_path):
     settings.DEBUG = True
+    settings.MEDIA_ROOT = tmp_path
     call_command("load_demo", "--no-dossiers", stdout=None)
 
 
@@ -39,6 +44,24 @@ def user(username: str) -> User:
 
 def act(dossier, name: str, username: str, **data):
     return dossier_act(dossier=dossier, act=name, actor=user(username), data=ActInput(**data))
+
+
+def signed_and_finished(dossier, leader: str, sealer: str, number: str):
+    """Finishing is refused without the signed result; with it, the dossier is processed and
+    carries the number the seal gave."""
+    with pytest.raises(ValidationFailed):
+        act(dossier, Act.FINISH, sealer)
+    issue_signed_result(
+        dossier,
+        title="Kết quả",
+        sections=[("", [("Hồ sơ", dossier.code)])],
+        leader=user(leader),
+        sealer=user(sealer),
+        number_notation=number,
+    )
+    dossier = act(dossier, Act.FINISH, sealer)
+    assert dossier.status == DossierStatus.PROCESSED and dossier.result_number == number
+    return dossier
 
 
 def test_online_procedures_offer_every_commune_as_receiving_agency(demo, client):
@@ -70,14 +93,8 @@ def test_birth_registration_online_at_the_commune_from_reception_to_rating(demo)
     assert dossier.current_step.role == "specialist"
     dossier = act(dossier, Act.FORWARD, "chuyenvienxa")
     assert dossier.current_step.role == "leader"
-    dossier = act(dossier, Act.FINISH, "lanhdaoxa", result_number="01/2026")
-    dossier = act(
-        dossier,
-        Act.RETURN_RESULT,
-        "tiepnhanxa",
-        return_method=ReturnMethod.COUNTER,
-        recipient_name=citizen.full_name,
-    )
+    dossier = signed_and_finished(dossier, "lanhdaoxa", "lanhdaoxa", "01/TLKS-UBND")
+    dossier = act(dossier, Act.RETURN_RESULT, "tiepnhanxa", return_method=ReturnMethod.ONLINE)
     assert dossier.status == DossierStatus.RESULT_RETURNED
     assert dossier_rate(dossier=dossier, actor=citizen, overall=Satisfaction.SATISFIED)
 
@@ -106,7 +123,7 @@ def test_department_procedure_at_the_service_centre_from_counter_to_result(demo)
     ):
         dossier = act(dossier, Act.FORWARD, username)
         assert dossier.current_step.role == role
-    dossier = act(dossier, Act.FINISH, "vanthu", result_number="125/LLTP")
+    dossier = signed_and_finished(dossier, "lanhdao", "vanthu", "125/STP-LLTP")
     dossier = act(
         dossier,
         Act.RETURN_RESULT,

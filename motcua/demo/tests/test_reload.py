@@ -66,7 +66,9 @@ def test_a_load_adds_only_what_is_missing(load):
     load("--no-dossiers")
     Agency.objects.get(slug="qn-dackhucoto").delete()
     Procedure.objects.get(national_code="2.000884").delete()
-    User.objects.get(username="lanhdaoxa").delete()
+    leader = User.objects.get(username="lanhdaoxa")
+    leader.signing_credentials.all().delete()  # kept from deletion with the user (PROTECT)
+    leader.delete()
     agencies, procedures = Agency.objects.count(), Procedure.objects.count()
 
     load("--no-dossiers")
