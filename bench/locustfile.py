@@ -14,6 +14,7 @@ twice; a user whose pool is empty stops. The submission scenario gives each user
 citizen account (one draft per account and procedure).
 """
 
+import base64
 import json
 import os
 import random
@@ -357,3 +358,60 @@ class Forward(_Act):
     @task
     def forward(self) -> None:
         self.perform()
+
+
+# --- signing and verifying --------------------------------------------------------------------
+
+
+def _sign_pool() -> deque[list]:
+    slices = FIXTURE.get("sign_pool", {})
+    wanted = os.environ.get("BENCH_USERS", "")
+    keys = slices.get(wanted) if wanted else [key for part in slices.values() for key in part]
+    return deque(keys or [])
+
+
+SIGN_POOL = _sign_pool()
+SEALED_PDF = base64.b64decode(FIXTURE.get("sealed_pdf", ""))
+
+
+class VerifyResult(Base):
+    """Public verification of an e-result (POST /api/v1/verify, multipart `file`, no login): a
+    result of the demo department signed by its leader and sealed by its clerk, PAdES B-LT
+    (two signatures, each with a time stamp and revocation data). The answer must say valid and
+    name the dossier. The API's per-address limit is lifted (bench/settings.py)."""
+
+    @task
+    def verify_result(self) -> None:
+        with self.client.post(
+            "/api/v1/verify",
+            files={"file": ("ket-qua.pdf", SEALED_PDF, "application/pdf")},
+            name="verify_result",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"verify: {response.status_code}")
+            elif not (response.json().get("valid") and response.json().get("dossier")):
+                response.failure("verify: not valid or not recognised as issued")
+
+
+class SignResult(Base):
+    """The demo leader signs the next unsigned result of the pool with their personal
+    certificate (PKCS#12 held by the server, unlocked by the PIN): PAdES B-LT with the QR code
+    of the verification link, a time stamp of the local TSA and the demo CRLs embedded, through
+    POST /api/v1/dossiers/<key>/results/<id>/sign with the leader's API token. Success is 200
+    with the signed file's details."""
+
+    @task
+    def sign_result(self) -> None:
+        if not SIGN_POOL:
+            raise StopUser()
+        key, file_id = SIGN_POOL.popleft()
+        with self.client.post(
+            f"/api/v1/dossiers/{key}/results/{file_id}/sign",
+            json={"pin": FIXTURE["sign_pin"]},
+            headers={"Authorization": f"Token {FIXTURE['sign_token']}"},
+            name="sign_result",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"sign refused: {response.status_code} {response.text[:200]}")

@@ -17,6 +17,10 @@ For the write scenarios (docs/performance.md, "Write scenarios"):
   submission does, by the citizens' own accounts), `forward` = dossiers accepted at the counter
   (dossier_receive) standing at the process's first step. Dossiers left over by earlier runs
   (or submitted by the submission scenario) are used first; only the shortfall is created.
+
+The signing scenarios' data (`--signing sign_result,verify_result`) is made by
+bench/prepare_signing.py: a pool of processed dossiers of the demo department with an unsigned
+result PDF each, a signed and sealed result to verify, the demo leader's API token.
 """
 
 import argparse
@@ -50,6 +54,14 @@ def main() -> None:
     parser.add_argument("--pools", default="", help="pools to fill: accept,forward")
     parser.add_argument("--runs", default="1,16", help="user counts, one pool slice per run")
     parser.add_argument("--pool-size", type=int, default=100, help="dossiers per pool slice")
+    parser.add_argument(
+        "--signing",
+        default="",
+        help="signing scenarios to prepare: sign_result,verify_result (bench/prepare_signing.py)",
+    )
+    parser.add_argument(
+        "--sign-pool-size", type=int, default=30, help="results per sign_result pool slice"
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     django.setup()
@@ -98,6 +110,16 @@ def main() -> None:
         runs=[r for r in args.runs.split(",") if r],
         size=args.pool_size,
     )
+    signing = [name for name in args.signing.split(",") if name]
+    if signing:
+        from bench.prepare_signing import prepare as prepare_signing
+
+        writes |= prepare_signing(
+            runs=[r for r in args.runs.split(",") if r],
+            size=args.sign_pool_size,
+            with_pool="sign_result" in signing,
+            with_sealed="verify_result" in signing,
+        )
     json.dump(
         {
             "officer": officer.username,
@@ -296,7 +318,7 @@ def _database_version() -> str:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT version()")
             return str(cursor.fetchone()[0]).split(" on ")[0]
-        return f"{connection.vendor} {connection.Database.sqlite_version}"
+        return f"{connection.vendor} {connection.Database.sqlite_version}"  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":

@@ -52,6 +52,8 @@ SCENARIOS = [
     ("forward", "Forward", "write", "forward to the next step (back-office act form)"),
     ("statistics", "Statistics", "statistics", "statistics table, province, 365 days"),
     ("transparency", "Transparency", "statistics", "public transparency page, cached"),
+    ("verify_result", "VerifyResult", "read", "verify a signed result PDF (POST /api/v1/verify)"),
+    ("sign_result", "SignResult", "write", "leader signs a result, PAdES B-LT (API, PIN)"),
 ]
 # Who signs in for a scenario: fixture keys of prepare.py ("citizens": one per user).
 ACCOUNTS = {
@@ -64,6 +66,7 @@ ACCOUNTS = {
     "forward": "reception",
 }
 POOLED = ("accept", "forward")
+SIGNING = ("sign_result", "verify_result")  # data made by bench/prepare_signing.py
 
 
 def main() -> int:
@@ -84,6 +87,12 @@ def main() -> int:
         default=40,
         help="dossiers per second of run to prepare for each pooled write scenario",
     )
+    parser.add_argument(
+        "--sign-rate",
+        type=float,
+        default=20,
+        help="results per second of run to prepare for sign_result (a signature is slower)",
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -102,6 +111,7 @@ def main() -> int:
     fixture = results_dir / f"fixture-{stamp}.json"
     keys = [key for key, *_ in SCENARIOS if not wanted or key in wanted]
     pool_size = max(math.ceil(args.seconds * args.pool_rate), 2 * max(users))
+    sign_pool_size = max(math.ceil(args.seconds * args.sign_rate), 2 * max(users))
     prepared = subprocess.run(
         [
             PYTHON,
@@ -114,6 +124,10 @@ def main() -> int:
             ",".join(map(str, users)),
             "--pool-size",
             str(pool_size),
+            "--signing",
+            ",".join(key for key in SIGNING if key in keys),
+            "--sign-pool-size",
+            str(sign_pool_size),
         ],
         env=env,
         cwd=ROOT,
@@ -135,6 +149,9 @@ def main() -> int:
             "per_run": pool_size if any(key in keys for key in POOLED) else 0,
             "created": info.get("pool_created", {}),
             "seconds_to_create": info.get("pool_seconds", 0),
+            "sign_result_per_run": sign_pool_size if "sign_result" in keys else 0,
+            "sign_result_created": info.get("sign_pool_created", 0),
+            "sign_result_seconds_to_create": info.get("sign_pool_seconds", 0),
         },
         "scenarios": [],
     }
@@ -163,7 +180,7 @@ def main() -> int:
         for key, user_class, kind, what in SCENARIOS:
             if wanted and key not in wanted:
                 continue
-            row = {"scenario": key, "kind": kind, "what": what, "runs": []}
+            row: dict = {"scenario": key, "kind": kind, "what": what, "runs": []}
             if user_class is not None:
                 for n in users:
                     settle(server.pid)
