@@ -22,11 +22,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | system-deps
 # Debian packages: chromium (browser tests), gettext (translations), poppler-utils (PDF checks),
 # libmagic1 (upload sniffing), Pango, HarfBuzz and fontconfig (WeasyPrint's PDFs; the subset
 # library makes font subsetting faster), fonts covering Vietnamese (Liberation Serif is the
-# Times-metric face of the slips), SoftHSM2 (the PKCS#11 token the signing tests use). Installed only when missing (root or sudo the first time),
-# and so are python3-venv (when $(PYTHON) cannot make a virtual environment), nodejs and npm
+# Times-metric face of the slips), SoftHSM2 (the PKCS#11 token the signing tests use), zbar-tools
+# (a test reads the QR code of a signed e-result as a phone would). Installed only when missing
+# (root or sudo the first time), and so are python3-venv (when $(PYTHON) cannot make a virtual environment), nodejs and npm
 # (when the commands are missing: a Node.js from elsewhere, e.g. NodeSource, is kept).
 SYSTEM_PACKAGES := chromium gettext poppler-utils libmagic1 libpango-1.0-0 libpangoft2-1.0-0 \
-	libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-liberation2 fonts-dejavu-core softhsm2
+	libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-liberation2 fonts-dejavu-core softhsm2 \
+	zbar-tools
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done; \
 	  $(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || echo python3-venv; \
