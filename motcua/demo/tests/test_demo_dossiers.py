@@ -105,3 +105,28 @@ def test_the_province_administrator_sees_every_status_through_the_api(demo, clie
     key = online.code or online.reference or online.uid
     detail = client.get(f"/api/v1/dossiers/{key}", **headers).json()
     assert detail["answers"] and all(answer["label"] for answer in detail["answers"])
+
+
+def test_the_demo_citizen_has_a_signed_e_result_that_verifies(demo, client):
+    from motcua.documents.models import SigningCredential, TrustedCertificate
+    from motcua.dossiers.results_check import check_signed_result, result_state
+
+    returned = Dossier.objects.get(
+        applicant_user__username="congdan",
+        status=DossierStatus.RESULT_RETURNED,
+        return_method="online",
+    )
+    assert returned.procedure.result_must_be_signed
+    assert check_signed_result(returned) == []
+    (result,) = returned.files.filter(purpose="result")
+    state = result_state(result)
+    assert state.signed and state.personal and state.organisation
+    assert result.verify_token and returned.result_number == "27/TLKS-UBND"
+    # Demo certificates, clearly named, in the demo trust store.
+    root = TrustedCertificate.objects.get(kind="root")
+    assert root.is_demo and "DEMO" in root.subject
+    assert SigningCredential.objects.filter(is_demo=True, purpose="personal").count() == 2
+    # It is in the citizen's e-warehouse, and the public verification page finds it.
+    assert returned.applicant_user.warehouse_documents.filter(kind="result").exists()
+    page = client.get(f"/xac-thuc/{result.verify_token}/")
+    assert page.status_code == 200 and returned.code in page.content.decode()
