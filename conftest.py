@@ -200,11 +200,10 @@ def check_page(page, name: str, *, open_details: bool = False) -> None:
 
 
 @pytest.fixture
-def english_pages(settings):
-    """Pages in English: the installation's language set to English (so URLs keep no language
-    prefix) and nothing an earlier test activated, for tests that match on English messages."""
+def english_pages():
+    """English active: URLs reversed get the /en/ prefix and the pages answer in English, for
+    tests that match on English messages."""
     from django.utils import translation
 
-    settings.LANGUAGE_CODE = "en"
-    with translation.override(None):
+    with translation.override("en"):
         yield

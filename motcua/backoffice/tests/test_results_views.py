@@ -18,8 +18,7 @@ from motcua.dossiers.tests.results_scenes import (
     processed,
 )
 
-# The tests match the English messages.
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_pages")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)

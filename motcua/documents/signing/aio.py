@@ -10,6 +10,8 @@ import concurrent.futures
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
+from django.utils import translation
+
 T = TypeVar("T")
 
 
@@ -19,5 +21,11 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
         asyncio.get_running_loop()
     except RuntimeError:
         return asyncio.run(coroutine)
+    language = translation.get_language()  # the messages in the caller's language
+
+    def in_thread() -> T:
+        with translation.override(language):
+            return asyncio.run(coroutine)
+
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+        return pool.submit(in_thread).result()

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.serialization import (
     PrivateFormat,
     pkcs12,
 )
+from django.utils import translation
 from django.utils.translation import gettext as _
 from pyhanko.sign.signers import Signer, SimpleSigner
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -202,7 +203,13 @@ class Pkcs11Backend:
         from pyhanko.sign.pkcs11 import PKCS11Signer
 
         loop = asyncio.get_running_loop()
-        session = await loop.run_in_executor(None, self._session)
+        language = translation.get_language()  # a refusal is told in the caller's language
+
+        def opened() -> Any:
+            with translation.override(language):
+                return self._session()
+
+        session = await loop.run_in_executor(None, opened)
         try:
             signer = PKCS11Signer(session, cert_label=self.cert_label, key_label=self.key_label)
             try:

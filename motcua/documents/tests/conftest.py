@@ -5,9 +5,8 @@ from django.utils import translation
 
 
 @pytest.fixture
-def english(settings):
+def english():
     """The signing layer's messages in English (its msgids), for tests that match on them; the
     pages' Vietnamese is tested where the pages are."""
-    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
