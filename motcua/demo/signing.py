@@ -20,13 +20,13 @@ from motcua.catalogue.models import Procedure
 from motcua.documents.models import RevocationList, SigningCredential, TrustedCertificate
 from motcua.documents.pdf import render_pdf
 from motcua.documents.signing import secrets
+from motcua.documents.signing.sample_images import seal_png, signature_png
 from motcua.dossiers.constants import FilePurpose
 from motcua.dossiers.files import dossier_file_add
 from motcua.dossiers.models import Dossier, DossierFile
 from motcua.dossiers.results import result_seal, result_sign
 
 from . import pki
-from .signature_images import seal_png, signature_png
 
 DEMO_PIN = "123456"
 # Who signs in the demo: the leaders (personal signature) and the agencies whose results carry

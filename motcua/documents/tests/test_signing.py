@@ -11,11 +11,10 @@ from pyhanko_certvalidator import ValidationContext
 from motcua.documents import engine
 from motcua.documents.signing.appearance import (
     Appearance,
-    sample_seal_png,
-    sample_signature_png,
 )
 from motcua.documents.signing.backends import Pkcs12Backend, SigningFailed
 from motcua.documents.signing.pades import sign_pdf
+from motcua.documents.signing.sample_images import seal_png, signature_png
 from motcua.documents.tests.pdf_tools import pdf_text, save_png
 
 pytestmark = pytest.mark.usefixtures("english")  # they match the English messages
@@ -24,13 +23,13 @@ LEADER = Appearance(
     purpose="personal",
     signer_name="Nguyễn Văn An",
     title="GIÁM ĐỐC",
-    image_png=sample_signature_png(),
+    image_png=signature_png("Nguyễn Văn An"),
 )
 ORG = Appearance(
     purpose="organisation",
     signer_name="Sở Tư pháp tỉnh Thái Nguyên",
     number_notation="125/QĐ-STP",
-    image_png=sample_seal_png(),
+    image_png=seal_png("Sở Tư pháp", "Tỉnh Thái Nguyên"),
 )
 
 

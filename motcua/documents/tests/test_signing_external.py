@@ -11,9 +11,10 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import DocumentSecurityStore, validate_pdf_signature
 
 from motcua.documents import engine
-from motcua.documents.signing.appearance import Appearance, sample_signature_png
+from motcua.documents.signing.appearance import Appearance
 from motcua.documents.signing.backends import Pkcs11Backend, SigningFailed
 from motcua.documents.signing.pades import finish_external, prepare_external, sign_pdf
+from motcua.documents.signing.sample_images import signature_png
 
 pytestmark = pytest.mark.usefixtures("english")  # they match the English messages
 
@@ -21,7 +22,7 @@ LEADER = Appearance(
     purpose="personal",
     signer_name="Nguyễn Văn An",
     title="GIÁM ĐỐC",
-    image_png=sample_signature_png(),
+    image_png=signature_png("Nguyễn Văn An"),
 )
 
 

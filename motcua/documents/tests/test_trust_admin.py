@@ -9,10 +9,11 @@ from motcua.accounts.models import User
 from motcua.core.models import AuditEvent
 from motcua.documents.models import SigningCredential, TrustedCertificate
 from motcua.documents.signing import secrets, trust
-from motcua.documents.signing.appearance import Appearance, sample_seal_png
+from motcua.documents.signing.appearance import Appearance
 from motcua.documents.signing.backends import SigningFailed, backend_for
 from motcua.documents.signing.certificates import read_pkcs12
 from motcua.documents.signing.pades import sign_pdf
+from motcua.documents.signing.sample_images import seal_png
 from motcua.documents.tests import samples
 
 pytestmark = pytest.mark.usefixtures("english_pages")  # they match the English messages
@@ -134,7 +135,7 @@ def test_local_tsa_credential_stamps_time_when_no_tsa_url(trust_store, settings)
             purpose="organisation",
             signer_name="Sở Tư pháp tỉnh Thái Nguyên",
             number_notation="07/GP-STP",
-            image_png=sample_seal_png(),
+            image_png=seal_png("Sở Tư pháp", "Tỉnh Thái Nguyên"),
         ),
         field_name="Seal",
     )

@@ -1,9 +1,9 @@
-"""The images the demo's signatures show (Decree 30/2020/NĐ-CP, Appendix I): a leader's
-handwritten-looking signature in blue and an agency's round seal in red, both transparent PNGs.
+"""Drawn signature and seal images for the demo and the tests (Decree 30/2020/NĐ-CP,
+Appendix I): a handwritten-looking signature in blue and an agency's round seal in red, both
+transparent PNGs.
 
 A real installation uploads the scanned signature and the registered seal of each credential in
-the admin; these are drawn for the demo and carry the word DEMO so they cannot be taken for
-real ones."""
+the admin; these are drawn, and carry the word DEMO so they cannot be taken for real ones."""
 
 import io
 import math
