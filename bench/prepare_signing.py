@@ -104,10 +104,10 @@ def _fresh_pki(agency: Any, leader: Any) -> None:
     from django.utils import timezone
 
     from motcua.demo import pki
-    from motcua.demo.signature_images import seal_png, signature_png
     from motcua.demo.signing import DEMO_PIN, PLACE
     from motcua.documents.models import RevocationList, SigningCredential, TrustedCertificate
     from motcua.documents.signing import secrets
+    from motcua.documents.signing.sample_images import seal_png, signature_png
 
     for row in SigningCredential.objects.filter(is_demo=True, active=True):
         try:
