@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "motcua.deadlines",
     "motcua.documents",
     "motcua.notifications",
+    "motcua.payments",
     "motcua.catalogue",
     "motcua.workflow",
     "motcua.eforms",
@@ -242,6 +243,32 @@ MOTCUA_INDEX_766 = {
 MOTCUA_PUBLIC_URL = (
     env("MOTCUA_PUBLIC_URL", "") or f"http://127.0.0.1:{env('PORT', '') or '8000'}"
 ).rstrip("/")
+
+# Payments (motcua.payments, motcua.dossiers.payment_*; docs/payments.md). A gateway's keys are
+# issued by the gateway to the installation (VNPAY: the terminal code and hash secret, and the
+# IPN URL {MOTCUA_PUBLIC_URL}/thanh-toan/vnpay/ipn/ registered with VNPAY). Unconfigured, and in
+# development, the installation talks to its own VNPAY simulator (MOTCUA_PAYMENT_SIMULATOR,
+# mounted at /mo-phong/vnpay/): the demo's payments go nowhere real.
+MOTCUA_PAYMENT_SIMULATOR = env("MOTCUA_PAYMENT_SIMULATOR", "true" if DEBUG else "false") == "true"
+_VNPAY_HOST = env("MOTCUA_VNPAY_HOST", "") or f"{MOTCUA_PUBLIC_URL}/mo-phong/vnpay"
+MOTCUA_PAYMENT_GATEWAYS = {
+    "vnpay": {
+        "tmn_code": env("MOTCUA_VNPAY_TMN_CODE", "") or "MOTCUA01",
+        "hash_secret": env("MOTCUA_VNPAY_HASH_SECRET", "")
+        or ("mo-phong-khong-phai-bi-mat" if MOTCUA_PAYMENT_SIMULATOR else ""),
+        "pay_url": f"{_VNPAY_HOST}/paymentv2/vpcpay.html",
+        "api_url": f"{_VNPAY_HOST}/merchant_webapi/api/transaction",
+        # Where the simulator sends its notifications (at VNPAY: registered per terminal code).
+        "ipn_url": f"{MOTCUA_PUBLIC_URL}/thanh-toan/vnpay/ipn/",
+    }
+}
+# When the simulator notifies the installation: "before" the browser returns (as VNPAY
+# documents), "after" it, or "never" (the return then asks the gateway: querydr).
+MOTCUA_PAYMENT_SIMULATOR_IPN = env("MOTCUA_PAYMENT_SIMULATOR_IPN", "before")
+# Minutes a gateway order stays open (VNPAY's vnp_ExpireDate).
+MOTCUA_PAYMENT_ATTEMPT_MINUTES = int(env("MOTCUA_PAYMENT_ATTEMPT_MINUTES", "15"))
+# The key of the bank notification webhook (HMAC-SHA256 of the body; docs/payments-bank.md).
+MOTCUA_BANK_WEBHOOK_SECRET = env("MOTCUA_BANK_WEBHOOK_SECRET", "")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -39,3 +39,19 @@ class TimeUnit(models.TextChoices):
 class FeeKind(models.TextChoices):
     FEE = "fee", _("Fee (lệ phí)")
     CHARGE = "charge", _("Charge (phí)")
+
+
+class FeeUnit(models.TextChoices):
+    """What a fee's amount is for: the dossier, or each page or copy (the amount is multiplied)."""
+
+    DOSSIER = "dossier", _("per dossier")
+    PAGE = "page", _("per page")
+    COPY = "copy", _("per copy")
+
+
+class FeeTiming(models.TextChoices):
+    """When the submission fees of a procedure are paid (payments; docs/payments.md)."""
+
+    BEFORE_ACCEPTANCE = "before", _("Before acceptance")
+    AT_ACCEPTANCE = "acceptance", _("At acceptance")
+    WITH_RESULT = "result", _("When the result is returned")

@@ -11,7 +11,16 @@ from motcua.accounts.constants import AgencyKind
 from motcua.core.validity import covers
 from motcua.deadlines.constants import DayCount, ResumeMode
 
-from .constants import Channel, FeeKind, OnlineType, ProcedureLevel, PublicationStatus, TimeUnit
+from .constants import (
+    Channel,
+    FeeKind,
+    FeeTiming,
+    FeeUnit,
+    OnlineType,
+    ProcedureLevel,
+    PublicationStatus,
+    TimeUnit,
+)
 
 national_code_validator = RegexValidator(
     r"^\d\.\d{6}$", _("A national procedure code has the form 1.001193.")
@@ -115,6 +124,25 @@ class Procedure(models.Model):
         default=ResumeMode.RESTART,
         help_text=_("What a supplement, financial obligation or stop does to the due time."),
     )
+    fee_timing = models.CharField(
+        _("fees paid"),
+        max_length=10,
+        choices=FeeTiming.choices,
+        default=FeeTiming.AT_ACCEPTANCE,
+        help_text=_(
+            "Before acceptance: an online dossier is accepted only once its fees are paid. At "
+            "acceptance: paid when the dossier is accepted. With the result: paid when the "
+            "result is returned."
+        ),
+    )
+    fee_refundable = models.BooleanField(
+        _("fees refunded if refused or withdrawn"),
+        default=False,
+        help_text=_(
+            "Whether fees paid are given back when the dossier is refused or withdrawn, as the "
+            "procedure's rules say. Default: no refund."
+        ),
+    )
     result_must_be_signed = models.BooleanField(
         _("result must be digitally signed"),
         default=False,
@@ -196,6 +224,9 @@ class Fee(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     kind = models.CharField(_("kind"), max_length=10, choices=FeeKind.choices, default=FeeKind.FEE)
     amount = models.PositiveBigIntegerField(_("amount (VND)"), null=True, blank=True)
+    unit = models.CharField(
+        _("charged"), max_length=10, choices=FeeUnit.choices, default=FeeUnit.DOSSIER
+    )
     description = models.TextField(_("description"), blank=True)
 
     class Meta:

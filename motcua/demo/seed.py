@@ -123,7 +123,7 @@ def load_json(name: str) -> Any:
 
 def seed(*, password: str = DEMO_PASSWORD, dossiers: bool = True) -> SeedReport:
     """Load what the demo province lacks (see the module doc); one transaction."""
-    from . import processes, showcase, signing  # they import this module's constants
+    from . import payments, processes, showcase, signing  # they import this module's constants
 
     report = SeedReport()
     with transaction.atomic():
@@ -136,6 +136,7 @@ def seed(*, password: str = DEMO_PASSWORD, dossiers: bool = True) -> SeedReport:
         report.users = _load_users(password=password)
         report.processes = processes.load(load_json("processes.json"))
         signing.load(timezone.now())
+        payments.load(timezone.now())
         if dossiers:
             report.dossiers = showcase.load()
     return report

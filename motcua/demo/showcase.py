@@ -22,6 +22,8 @@ from motcua.dossiers import generator
 from motcua.dossiers.codes import numbering_filter
 from motcua.dossiers.constants import Act, DossierStatus, ReturnMethod
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.payment_selectors import payable_requests
+from motcua.dossiers.payments import payment_settle
 from motcua.dossiers.ratings import dossier_rate
 from motcua.dossiers.satisfaction import Satisfaction
 from motcua.dossiers.services import (
@@ -34,7 +36,9 @@ from motcua.dossiers.services import (
 )
 from motcua.eforms.answers import applicant_fields, validate_answers
 from motcua.eforms.selectors import eform_for
+from motcua.payments.constants import Method
 
+from . import payments as demo_payments
 from . import signing
 from .seed import CENTRE_DEPARTMENT, COMMUNE
 
@@ -106,6 +110,12 @@ class Step:
 
 
 @dataclass(frozen=True)
+class PaidByTransfer:
+    """The applicant paid what the dossier owes by bank transfer, as the collecting agency's
+    bank statement shows it (the demo's transaction numbers start with DEMO)."""
+
+
+@dataclass(frozen=True)
 class SignedResult:
     """The e-result issued at the last step: uploaded, signed by `leader`, numbered and sealed
     by `sealer` (motcua.demo.signing.issue_signed_result)."""
@@ -115,6 +125,7 @@ class SignedResult:
     number_notation: str
 
 
+Recipe = Step | SignedResult | PaidByTransfer
 COMMENT = "Hồ sơ minh họa của bản demo"
 RESULT_TITLES = {
     "1.001193": "Trích lục khai sinh (bản điện tử)",
@@ -186,6 +197,16 @@ class Showcase:
                 SignedResult("lanhdao", "vanthu", "15/STP-LLTP"),
                 Step(Act.FINISH, "vanthu"),  # the number is the one the clerk gave
             ),
+            # The demo citizen's request for a copy of a civil status extract: its fee is paid
+            # before acceptance; one is paid by bank transfer (its e-receipt is in the citizen's
+            # e-warehouse) and accepted, the other waits for the citizen to pay online.
+            lambda: online(
+                demo_payments.EXTRACT_COPIES,
+                commune,
+                PaidByTransfer(),
+                Step(Act.ACCEPT, "tiepnhanxa"),
+            ),
+            lambda: online(demo_payments.EXTRACT_COPIES, commune),
             # The demo citizen's birth registration, returned online with its signed e-result
             # (the ward has no clerk: its chairman signs and seals).
             lambda: online(
@@ -206,7 +227,7 @@ class Showcase:
             except DomainError as error:  # a role or procedure an administrator changed
                 logger.warning("Demo dossier skipped: %s", error)
 
-    def _online(self, code: str, agency_key: str, *steps: Step | SignedResult) -> None:
+    def _online(self, code: str, agency_key: str, *steps: Recipe) -> None:
         """Submitted online by the demo citizen, with the e-form's answers where the procedure
         has its own e-form (birth registration), kept as the online submission keeps them."""
         citizen = _user(CITIZEN)
@@ -233,7 +254,7 @@ class Showcase:
             dossier.save(update_fields=["form_data", "form_version", "updated_at"])
         _apply(dossier, steps)
 
-    def _counter(self, code: str, agency_key: str, *steps: Step | SignedResult) -> None:
+    def _counter(self, code: str, agency_key: str, *steps: Recipe) -> None:
         procedure = Procedure.objects.get(national_code=code)
         agency = Agency.objects.get(slug=agency_key)
         officer = "tiepnhanxa" if agency_key == COMMUNE else "tiepnhan"
@@ -286,9 +307,12 @@ def _birth_answers() -> dict[str, Any]:
     }
 
 
-def _apply(dossier: Dossier, steps: tuple[Step | SignedResult, ...]) -> None:
+def _apply(dossier: Dossier, steps: tuple[Recipe, ...]) -> None:
     for step in steps:
         dossier.refresh_from_db()
+        if isinstance(step, PaidByTransfer):
+            _pay_by_transfer(dossier)
+            continue
         if isinstance(step, SignedResult):
             signing.issue_signed_result(
                 dossier,
@@ -308,6 +332,19 @@ def _apply(dossier: Dossier, steps: tuple[Step | SignedResult, ...]) -> None:
             target = dossier.process.steps.exclude(agency=None).order_by("position").first()
             data = ActInput(comment=data.comment, target_step_id=target.pk if target else None)
         dossier = dossier_act(dossier=dossier, act=step.act, actor=actor, data=data)
+
+
+def _pay_by_transfer(dossier: Dossier) -> None:
+    for request in payable_requests(dossier):
+        account = request.account
+        payment_settle(
+            request=request,
+            method=Method.TRANSFER,
+            amount=request.amount,
+            transaction_ref=f"DEMO{request.reference}",
+            paid_at=timezone.now(),
+            gateway=f"bank:{account.bank.bin}" if account else "bank",
+        )
 
 
 def _holder(dossier: Dossier) -> User:

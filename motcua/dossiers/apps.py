@@ -22,3 +22,10 @@ class DossiersConfig(AppConfig):
         from . import assignment
 
         assignment.register()
+        # The applicant's notice of an e-receipt issued for a fee paid.
+        from . import payment_receipts
+
+        payment_receipts.register()
+        from . import payment_jobs  # lost gateway notifications, e-receipts to retry
+
+        payment_jobs.register()

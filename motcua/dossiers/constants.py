@@ -141,7 +141,9 @@ class ReturnMethod(models.TextChoices):
 
 
 class FilePurpose(models.TextChoices):
-    """What a dossier file is: a paper of the application, or the result issued."""
+    """What a dossier file is: a paper of the application, the result issued, or the e-receipt
+    of a fee paid (dossiers.payment_receipts)."""
 
     COMPONENT = "component", _("Dossier component")
     RESULT = "result", _("Result")
+    RECEIPT = "receipt", _("E-receipt of fees and charges")

@@ -43,9 +43,11 @@ from motcua.core.audit import GENESIS_HASH
 from motcua.core.models import AuditChainHead, AuditEvent
 from motcua.deadlines.calendar import VN_TZ, Period, WorkingCalendar, judge, judge_step, local
 from motcua.deadlines.selectors import calendar_for
+from motcua.payments.models import PaymentRequest
 from motcua.workflow import engine
 from motcua.workflow.models import Process, ProcessStatus, ProcessStep
 
+from . import generator_payments
 from .act_clock import period_json
 from .codes import numbering_agency, numbering_filter
 from .constants import DossierStatus, FeeStatus, PauseKind, ReturnMethod
@@ -187,6 +189,8 @@ class Generator:
     def __init__(self, options: Options, *, progress: TextIO | None = None) -> None:
         self.o = options
         self.rng = random.Random(options.seed)  # noqa: S311 (reproducible fake data)
+        self.accounts = generator_payments.accounts_by_agency()
+        self.payment_references = set(PaymentRequest.objects.values_list("reference", flat=True))
         self.now = options.now or timezone.now()
         self.start = self.now - timedelta(days=options.days or 365 * options.years)
         self.progress_stream = progress
@@ -761,6 +765,16 @@ class Generator:
                 components += p.components
                 fees += p.fees
                 steps += p.steps
+            paid = generator_payments.paid_requests(
+                [(p.dossier, p.fees) for p in batch],
+                rng=self.rng,
+                accounts=self.accounts,
+                taken=self.payment_references,
+            )
+            PaymentRequest.objects.bulk_create([request for request, _ in paid])
+            for request, paid_fees in paid:
+                for fee in paid_fees:
+                    fee.payment_request = request
             AuditEvent.objects.bulk_create(events)
             AuditChainHead.objects.bulk_create(heads)
             DossierComponent.objects.bulk_create(components)
@@ -786,6 +800,7 @@ class Generator:
             ]
             DossierPause.objects.bulk_create(pauses)
         self.rows += len(batch) + len(events) * 2 + len(components) + len(fees) + len(steps)
+        self.rows += len(paid)
         self.rows += len(changes) + len(pauses)
 
     def _write_counters(self) -> None:

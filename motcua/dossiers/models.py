@@ -15,6 +15,8 @@ from motcua.catalogue.constants import Channel
 from motcua.catalogue.models import Component, Fee, Procedure
 from motcua.core.models import AuditEvent
 from motcua.deadlines.constants import Judgement
+from motcua.payments.constants import Purpose
+from motcua.payments.models import PaymentRequest
 from motcua.workflow.models import Process, ProcessStep
 
 from .constants import (
@@ -352,7 +354,9 @@ class DossierFile(models.Model):
         ordering = ["dossier", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(purpose=FilePurpose.RESULT, component__isnull=True)
+                condition=Q(
+                    purpose__in=[FilePurpose.RESULT, FilePurpose.RECEIPT], component__isnull=True
+                )
                 | Q(purpose=FilePurpose.COMPONENT, component__isnull=False),
                 name="dossier_file_component_xor_result",
             ),
@@ -384,9 +388,25 @@ class DossierFee(models.Model):
         related_name="+",
     )
     description = models.TextField(_("description"))
+    purpose = models.CharField(
+        _("purpose"), max_length=12, choices=Purpose.choices, default=Purpose.SUBMISSION
+    )
+    quantity = models.PositiveIntegerField(
+        _("quantity"),
+        default=1,
+        help_text=_("Pages or copies, for a fee charged per page or copy."),
+    )
     amount = models.PositiveBigIntegerField(_("amount (VND)"))
     status = models.CharField(
         _("status"), max_length=10, choices=FeeStatus.choices, default=FeeStatus.DUE
+    )
+    payment_request = models.ForeignKey(
+        PaymentRequest,
+        verbose_name=_("payment request"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fees",
     )
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     reference = models.CharField(_("payment reference"), max_length=100, blank=True)

@@ -38,7 +38,7 @@ from motcua.eforms.models import Draft, DraftFile
 from motcua.eforms.selectors import draft_file_open
 from motcua.eforms.services import draft_delete
 
-from . import notices
+from . import notices, payment_bills
 from .codes import numbering_filter
 from .constants import FilePurpose, ReturnMethod
 from .files import delete_stored, dossier_file_add
@@ -168,6 +168,7 @@ def dossier_submit_online(
                     "updated_at",
                 ]
             )
+            payment_bills.rename_requests(dossier)
             audit.record(
                 action="dossier.declared",
                 actor=actor,

@@ -30,12 +30,13 @@ from motcua.core import audit
 from motcua.core.errors import DomainError, ValidationFailed
 from motcua.core.text import nfc
 from motcua.deadlines.calendar import judge, local
+from motcua.payments.constants import Purpose
 from motcua.workflow import engine
 from motcua.workflow.constants import MoveKind
 from motcua.workflow.selectors import process_in_force
 
 from . import act_clock as clock
-from . import notices, pauses, states, webhooks
+from . import notices, pauses, payment_bills, states, webhooks
 from .act_context import ActContext, ActInput
 from .codes import dossier_code_next
 from .constants import (
@@ -117,7 +118,14 @@ def dossier_register(
                     % {"agency": agency},
                     code="act_not_permitted",
                 )
-        event = _record(dossier, actor, "register", now, {"to": dossier.status, "channel": channel})
+        bill = payment_bills.bill_at_registration(dossier, actor=actor)
+        event = _record(
+            dossier,
+            actor,
+            "register",
+            now,
+            {"to": dossier.status, "channel": channel, **payment_bills.billed(bill)},
+        )
         webhooks.enqueue_dossier_webhooks(dossier, event)
     return dossier
 
@@ -310,8 +318,11 @@ def dossier_act(
     actor: User,
     data: ActInput | None = None,
     at: datetime | None = None,
+    system: bool = False,
 ) -> Dossier:
-    """Perform `act` on `dossier` as `actor`: one transaction, one audit event."""
+    """Perform `act` on `dossier` as `actor`: one transaction, one audit event. `system` is the
+    installation acting on a fact it verified itself (a payment confirmed by the gateway or the
+    bank), allowed only for the acts the status machine marks so."""
     act, data = Act(act), data or ActInput()
     _check_input(act, data)
     with transaction.atomic():
@@ -324,6 +335,7 @@ def dossier_act(
             act,
             roles=actor_roles(dossier=locked, user=actor),
             is_applicant=_is_applicant(locked, actor),
+            system=system,
         )
         if act in STEP_ACTS and locked.current_step_id is not None:
             _check_step_holder(locked, actor)
@@ -419,6 +431,7 @@ def _record(
 
 def _accept(ctx: ActContext) -> None:
     dossier = ctx.dossier
+    payment_bills.check_paid_before_acceptance(dossier)
     dossier.code = dossier_code_next(
         agency=dossier.receiving_agency, received_on=local(ctx.now).date()
     )
@@ -429,6 +442,7 @@ def _accept(ctx: ActContext) -> None:
     due = ctx.calendar(dossier.receiving_agency).due(ctx.now, period) if period else None
     clock.set_due(ctx, due)
     ctx.event["code"] = dossier.code
+    payment_bills.rename_requests(dossier)
     process = process_in_force(procedure=dossier.procedure, agency=dossier.receiving_agency)
     if process is not None:
         dossier.process = process
@@ -439,6 +453,10 @@ def _accept(ctx: ActContext) -> None:
 def _refuse(ctx: ActContext) -> None:
     ctx.dossier.closed_at = ctx.now
     ctx.event["reason"] = ctx.data.comment
+    if cancelled := payment_bills.cancel_unpaid(
+        ctx.dossier, actor=ctx.actor, reason=ctx.data.comment
+    ):
+        ctx.event["cancelled_payments"] = cancelled
 
 
 def _request_supplement(ctx: ActContext) -> None:
@@ -474,15 +492,33 @@ def _receive_supplement(ctx: ActContext) -> None:
 def _request_financial_obligation(ctx: ActContext) -> None:
     assert ctx.data.amount is not None
     DossierFee.objects.create(
-        dossier=ctx.dossier, description=ctx.data.comment, amount=ctx.data.amount
+        dossier=ctx.dossier,
+        description=ctx.data.comment,
+        amount=ctx.data.amount,
+        purpose=Purpose.OBLIGATION,
+    )
+    bill = payment_bills.bill_due_fees(
+        ctx.dossier,
+        purpose=Purpose.OBLIGATION,
+        actor=ctx.actor,
+        legal_basis=ctx.data.comment,
+        record_event=False,
     )
     ctx.event |= {"reason": ctx.data.comment, "amount": ctx.data.amount}
+    ctx.event |= payment_bills.billed(bill)
     clock.pause(ctx)
 
 
 def _confirm_payment(ctx: ActContext) -> None:
+    """The obligation is paid: online (dossiers.payments settles its request, then confirms as
+    the system) or elsewhere, with the proof shown to the officer (settled here)."""
     due = ctx.dossier.fees.filter(status=FeeStatus.DUE)
     ctx.event |= {"paid": sum(fee.amount for fee in due), "reference": ctx.data.reference}
+    settled = payment_bills.settle_shown_proof(
+        ctx.dossier, actor=ctx.actor, at=ctx.now, data=ctx.data
+    )
+    if settled:
+        ctx.event["settled"] = settled
     due.update(status=FeeStatus.PAID, paid_at=ctx.now, reference=ctx.data.reference)
     clock.resume(ctx)
 
@@ -525,6 +561,10 @@ def _resume_act(ctx: ActContext) -> None:
 def _withdraw(ctx: ActContext) -> None:
     ctx.dossier.closed_at, ctx.dossier.paused_at = ctx.now, None
     ctx.event["reason"] = ctx.data.comment
+    if cancelled := payment_bills.cancel_unpaid(
+        ctx.dossier, actor=ctx.actor, reason=ctx.data.comment
+    ):
+        ctx.event["cancelled_payments"] = cancelled
     clock.leave(ctx)
     # A withdrawn dossier goes back to the desk that received it (papers to hand back).
     ctx.dossier.current_step, ctx.dossier.current_agency = None, ctx.dossier.receiving_agency

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 class DocumentKind(models.TextChoices):
     RESULT = "result", _("E-result")
     PAPER = "paper", _("Verified paper")
+    RECEIPT = "receipt", _("E-receipt of fees and charges")
 
 
 class WarehouseDocument(models.Model):

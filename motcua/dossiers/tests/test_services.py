@@ -44,6 +44,8 @@ def test_counter_intake_registers_and_accepts_with_a_code_and_a_due_date(provinc
         "dossier.register",
         "dossier.accept",
     ]
+    # The catalogue's one fee line is billed at registration (dossiers.payment_bills).
+    assert dossier_events(dossier=dossier).first().data["billed"]["amount"] == 30000
     change = AppointmentChange.objects.get(dossier=dossier)
     assert (change.previous_due_at, change.new_due_at) == (None, dossier.due_at)
     assert list(dossier.fees.values_list("amount", flat=True)) == [30000]
