@@ -234,6 +234,11 @@ MOTCUA_INDEX_766 = {
         "digitised_dossiers": {"rule": "proportional", "threshold": 0.8, "points": 4},
         "dossier_satisfaction": {"rule": None, "points": 6},
         "reuse": {"rule": "proportional", "threshold": 0.8, "points": 2},
+        # Payments (reporting.index766_payments): fee-charging procedures paid online as the
+        # national portal's formula description has it (from 80 %); dossiers paid online by the
+        # Thanh Hóa step (from 30 %), the only source found for it.
+        "payment_procedures": {"rule": "proportional", "threshold": 0.8, "points": 2},
+        "online_payment": {"rule": "threshold", "threshold": 0.3, "points": 6, "points_below": 0.9},
     },
 }
 

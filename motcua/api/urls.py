@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .v1.deadlines import DeadlineApi
 from .v1.dossiers import DossierActApi, DossierDetailApi, DossierEventsApi, DossierListApi
+from .v1.payments import BankNotificationApi, DossierPaymentsApi
 from .v1.procedures import ProcedureDetailApi, ProcedureListApi
 from .v1.results import (
     ResultCompleteApi,
@@ -24,6 +25,7 @@ urlpatterns = [
     path("v1/dossiers/<str:key>", DossierDetailApi.as_view(), name="dossier-detail"),
     path("v1/dossiers/<str:key>/events", DossierEventsApi.as_view(), name="dossier-events"),
     path("v1/dossiers/<str:key>/acts", DossierActApi.as_view(), name="dossier-acts"),
+    path("v1/dossiers/<str:key>/payments", DossierPaymentsApi.as_view(), name="dossier-payments"),
     path(
         "v1/dossiers/<str:key>/results/<str:file_id>/sign",
         ResultSignApi.as_view(),
@@ -48,6 +50,11 @@ urlpatterns = [
         "v1/dossiers/<str:key>/results/<str:file_id>/file",
         ResultFileApi.as_view(),
         name="dossier-result-file",
+    ),
+    path(
+        "v1/payments/bank-notifications",
+        BankNotificationApi.as_view(),
+        name="payment-bank-notifications",
     ),
     path("v1/statistics", StatisticsApi.as_view(), name="statistics"),
     path("v1/verify", VerifyApi.as_view(), name="verify"),

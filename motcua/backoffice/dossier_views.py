@@ -50,6 +50,7 @@ from motcua.dossiers.worklists import RUNNING_STATUSES, working_days_between
 from motcua.eforms.display import raw_text
 
 from .forms import ActForm
+from .payment_events import payment_event_details, payment_event_title
 from .worklists import is_official
 
 JUDGEMENTS = dict(JUDGEMENT_CHOICES)
@@ -181,7 +182,7 @@ def _event_row(event: AuditEvent) -> EventRow:
             "result_sealed": _("Result numbered and sealed"),
             "result_signing_prepared": _("Signing of the result prepared"),
         }
-        title = titles.get(name, event.action)
+        title = payment_event_title(event.action) or titles.get(name, event.action)
     at = parse_datetime(str(data.get("at") or "")) or event.occurred_at
     actor = event.actor
     row = EventRow(
@@ -221,6 +222,7 @@ def _event_row(event: AuditEvent) -> EventRow:
         row.details.append((_("Payment reference"), data["reference"]))
     if data.get("result_number"):
         row.details.append((_("Number of the result document"), data["result_number"]))
+    row.details.extend(payment_event_details(data))
     if data.get("judgement") in JUDGEMENTS:
         row.details.append((_("Processed"), JUDGEMENTS[data["judgement"]]))
     if data.get("return_method") in ReturnMethod.values:

@@ -22,9 +22,11 @@ from motcua.dossiers import generator
 from motcua.dossiers.codes import numbering_filter
 from motcua.dossiers.constants import Act, DossierStatus, ReturnMethod
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.payment_bills import rename_requests
 from motcua.dossiers.payment_selectors import payable_requests
-from motcua.dossiers.payments import payment_settle
+from motcua.dossiers.payments import payment_record_at_counter, payment_settle
 from motcua.dossiers.ratings import dossier_rate
+from motcua.dossiers.references import reference_new
 from motcua.dossiers.satisfaction import Satisfaction
 from motcua.dossiers.services import (
     ActInput,
@@ -251,7 +253,9 @@ class Showcase:
         )
         if answered:
             dossier.form_data, dossier.form_version = clean, form.version
-            dossier.save(update_fields=["form_data", "form_version", "updated_at"])
+        dossier.reference = reference_new()  # as an online submission gets at once
+        dossier.save(update_fields=["form_data", "form_version", "reference", "updated_at"])
+        rename_requests(dossier)
         _apply(dossier, steps)
 
     def _counter(self, code: str, agency_key: str, *steps: Recipe) -> None:
@@ -273,6 +277,10 @@ class Showcase:
                 for component in procedure.components.order_by("position", "id")
             ],
         )
+        for request in payable_requests(dossier):  # the fee, paid in cash at the counter
+            payment_record_at_counter(
+                request=request, actor=_user(officer), method=Method.CASH, amount=request.amount
+            )
         _apply(dossier, steps)
 
 

@@ -80,7 +80,8 @@ def _method(channel: str, rng: random.Random) -> str:
 
 
 def _gateway(method: str) -> str:
-    return {Method.GATEWAY: "vnpay", Method.TRANSFER: "bank"}.get(method, "counter")
+    gateways: dict[str, str] = {Method.GATEWAY: "vnpay", Method.TRANSFER: "bank"}
+    return gateways.get(method, "counter")
 
 
 def _reference(rng: random.Random, taken: set[str]) -> str:

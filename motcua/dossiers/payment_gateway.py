@@ -22,6 +22,7 @@ from typing import Literal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -124,22 +125,23 @@ def notification_receive(*, gateway_name: str, params: Mapping[str, str]) -> dic
 
 
 def _apply(attempt: PaymentAttempt, outcome: Outcome, gateway_name: str) -> str:
+    """Apply what the gateway says of a pending attempt (the caller holds its row lock); the
+    IPN answer. Money taken for another amount than the order's is recorded on the attempt
+    (the gateway did take it) but pays nothing: it waits for an officer."""
     if attempt.status != AttemptStatus.PENDING:
         return ALREADY
-    if outcome.amount != attempt.amount:
-        if outcome.status == AttemptStatus.PAID:
-            _queue_wrong_amount(attempt, outcome, gateway_name)
-            attempt.status, attempt.finished_at = AttemptStatus.FAILED, timezone.now()
-            attempt.transaction_no, attempt.notification = outcome.transaction_no, dict(outcome.raw)
-            attempt.response_code = outcome.response_code
-            attempt.save()
-        return BAD_AMOUNT
+    wrong_amount = outcome.amount != attempt.amount
+    if wrong_amount and outcome.status != AttemptStatus.PAID:
+        return BAD_AMOUNT  # a failure that names another amount: nothing to record
     attempt.status = outcome.status
     attempt.finished_at = timezone.now()
     attempt.transaction_no = outcome.transaction_no
     attempt.response_code = outcome.response_code
     attempt.notification = dict(outcome.raw)
     attempt.save()
+    if wrong_amount:
+        _queue_wrong_amount(attempt, outcome, gateway_name)
+        return BAD_AMOUNT
     # Locked: a bank transfer or the counter may be paying the same request right now.
     request = PaymentRequest.objects.select_for_update().get(pk=attempt.request_id)
     if outcome.status == AttemptStatus.PAID:
@@ -256,7 +258,11 @@ def gateway_refund(*, request: PaymentRequest, actor: User) -> str:
     """Refund a gateway payment in full through its gateway; the gateway's reference."""
     if request.method != Method.GATEWAY or request.status != PaymentStatus.PAID:
         raise DomainError(_("This payment was not made through a gateway."), code="not_gateway")
-    attempt = request.attempts.filter(status=AttemptStatus.PAID).order_by("-finished_at").first()
+    # The attempt that paid it (another may have taken a wrong amount: an officer's matter).
+    paying = request.attempts.filter(
+        status=AttemptStatus.PAID, gateway=request.gateway, amount=request.amount
+    ).filter(Q(transaction_no=request.transaction_ref) | Q(order_ref=request.transaction_ref))
+    attempt = paying.order_by("-finished_at").first()
     if attempt is None:
         raise DomainError(_("The gateway payment could not be found."), code="not_gateway")
     gateway = gateway_for(attempt.gateway)

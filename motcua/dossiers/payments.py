@@ -25,6 +25,7 @@ from motcua.payments.constants import PAYABLE, Method, PaymentStatus, Purpose
 from motcua.payments.models import PaymentRequest
 
 from . import payment_bills, states
+from .act_context import ActInput
 from .constants import Act, DossierStatus, FeeStatus
 from .models import Dossier, DossierFee
 from .selectors import actor_roles
@@ -114,7 +115,13 @@ def _resume_after_obligation(request: PaymentRequest) -> None:
     )
     if unpaid.exists():
         return
-    dossier_act(dossier=dossier, act=Act.CONFIRM_PAYMENT, actor=system_user(), system=True)
+    dossier_act(
+        dossier=dossier,
+        act=Act.CONFIRM_PAYMENT,
+        actor=system_user(),
+        data=ActInput(reference=request.reference, amount=request.amount),
+        system=True,
+    )
 
 
 def deliver_receipt(request_pk: int) -> None:
@@ -134,7 +141,8 @@ def payment_vietqr(request: PaymentRequest) -> str | None:
     """The VietQR payload of a bank transfer paying `request`: the collecting agency's account,
     the amount, the dossier's code (or the request's reference before it has one) as the
     purpose and the reference as the reference label. None without an active account."""
-    account = request.account or payments.active_account(request.agency)
+    account = request.account if request.account and request.account.active else None
+    account = account or payments.active_account(request.agency)
     if account is None or request.status not in PAYABLE:
         return None
     return vietqr.build_payload(
@@ -150,7 +158,11 @@ def transfer_note(request: PaymentRequest) -> str:
     """What the payer writes in the transfer (VietQR's purpose, at most 25 characters): the
     reference and the dossier's short reference, or the dossier's code once it has one."""
     note = f"{request.reference} {request.dossier_code}"
-    return note if len(note) <= vietqr.NOTE_LIMIT else request.dossier_code
+    if len(note) <= vietqr.NOTE_LIMIT:
+        return note
+    if len(request.dossier_code) <= vietqr.NOTE_LIMIT and "-" in request.dossier_code:
+        return request.dossier_code  # the dossier's code (000.00.00.H49-261207-0001)
+    return request.reference
 
 
 def _check_officer(request: PaymentRequest, actor: User, roles: frozenset[str]) -> Dossier:

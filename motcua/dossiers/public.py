@@ -72,7 +72,11 @@ def dossier_list_own(*, user: Any) -> QuerySet[Dossier]:
     dossiers = Dossier.objects.select_related("procedure", "receiving_agency")
     if not getattr(user, "is_authenticated", False):
         return dossiers.none()
-    return dossiers.filter(applicant_user=user).order_by("-submitted_at", "-id")
+    return (
+        dossiers.filter(applicant_user=user)
+        .prefetch_related("fees__payment_request__receipt")  # pay or receipt link per row
+        .order_by("-submitted_at", "-id")
+    )
 
 
 def dossier_get_own(*, user: Any, key: str) -> Dossier:

@@ -512,8 +512,10 @@ def _request_financial_obligation(ctx: ActContext) -> None:
 def _confirm_payment(ctx: ActContext) -> None:
     """The obligation is paid: online (dossiers.payments settles its request, then confirms as
     the system) or elsewhere, with the proof shown to the officer (settled here)."""
-    due = ctx.dossier.fees.filter(status=FeeStatus.DUE)
-    ctx.event |= {"paid": sum(fee.amount for fee in due), "reference": ctx.data.reference}
+    due = ctx.dossier.fees.filter(status=FeeStatus.DUE, purpose=Purpose.OBLIGATION)
+    # Paid online, the request was settled before this act: its amount comes with the act.
+    paid = sum(fee.amount for fee in due) or ctx.data.amount or 0
+    ctx.event |= {"paid": paid, "reference": ctx.data.reference}
     settled = payment_bills.settle_shown_proof(
         ctx.dossier, actor=ctx.actor, at=ctx.now, data=ctx.data
     )

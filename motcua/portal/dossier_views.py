@@ -29,6 +29,7 @@ from motcua.dossiers.answers import dossier_answers
 from motcua.dossiers.constants import NATIONAL_STATUS_CODE, Act, DossierStatus, FilePurpose
 from motcua.dossiers.files import COMPONENT_KINDS
 from motcua.dossiers.models import Dossier, DossierFile, Rating
+from motcua.dossiers.payment_selectors import has_payable
 from motcua.dossiers.public import (
     APPLICANT_SLIPS,
     dossier_get_own,
@@ -151,6 +152,7 @@ def _detail_context(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
         "events": public_timeline(dossier),
         "supplement": latest_supplement_request(dossier) if dossier.status in ANSWERABLE else None,
         "may_withdraw": Act.WITHDRAW in acts,
+        "may_pay": has_payable(dossier),
         "may_rate": may_rate(dossier, request.user),
         "rating": rating,
         "rating_answers": _rating_answers(rating),

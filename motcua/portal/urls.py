@@ -5,6 +5,7 @@ from . import (
     dossier_views,
     inbox_views,
     lookup_views,
+    payment_views,
     preferences_views,
     transparency_views,
     verify_views,
@@ -55,4 +56,20 @@ urlpatterns = [
         dossier_views.file_download,
         name="my-dossier-file",
     ),
+    # Paying what a dossier owes (payment_views): the pay page, its polled status, the start of
+    # an online payment, the browser's return from the gateway and the e-receipt by its token
+    # (dossiers.payment_receipts.RECEIPT_PATH).
+    path("ho-so-cua-toi/<str:key>/thanh-toan/", payment_views.pay, name="my-dossier-pay"),
+    path(
+        "ho-so-cua-toi/<str:key>/thanh-toan/trang-thai/",
+        payment_views.pay_status,
+        name="my-dossier-pay-status",
+    ),
+    path(
+        "ho-so-cua-toi/<str:key>/thanh-toan/<str:reference>/vnpay/",
+        payment_views.pay_online,
+        name="my-dossier-pay-online",
+    ),
+    path("thanh-toan/vnpay/tro-ve/", payment_views.vnpay_return, name="vnpay-return"),
+    path("bien-lai/<str:token>/", payment_views.receipt_pdf, name="receipt"),
 ]

@@ -13,8 +13,8 @@ Every indicator is one of three kinds (``Indicator.status``):
   points its rule gives (``Indicator.rule_text`` says how);
 - ``no_points``: the share is computed but the rule that turns it into points was not found
   (rule None in the setting, e.g. the satisfaction target of Resolution 76/NQ-CP);
-- ``no_data``: MotCua does not hold the data (online payments, synchronisation with DVCQG,
-  petitions) — not computed, no points, and the reason says why.
+- ``no_data``: MotCua does not hold the data (payment through the national portal,
+  synchronisation with DVCQG, petitions) — not computed, no points, and the reason says why.
 
 What is left of a group's maximum after its known indicators is shown as one ``rule_not_found``
 line: "not computed: the scoring rule has not been determined", no points. Nothing is invented
@@ -23,7 +23,8 @@ to fill a group.
 Which dossiers count follows ``reporting.statistics``: a dossier belongs to its receiving
 agency; received = accepted in the period; resolved = result ready (``finished_at``) in the
 period; the timeliness buckets are the statistics table's; an electronic result is what
-``e_result_files`` says.
+``e_result_files`` says; fee-bearing dossiers and online payments are what
+``reporting.index766_payments`` says.
 
 Public interface: ``index_766(*, agency, start, end) -> Index766``, ``index_config()``,
 ``e_result_files(dossier)``.
@@ -48,6 +49,7 @@ from motcua.dossiers.models import Dossier, DossierComponent, DossierFile, Ratin
 from motcua.dossiers.satisfaction import DISSATISFIED
 from motcua.dossiers.warehouse_models import ComponentReuse
 
+from .index766_payments import payment_inputs
 from .index766_rules import (
     COMPUTED,
     DEFINITIONS,
@@ -264,6 +266,7 @@ def _inputs(
         "digitised_dossiers": _with(received, _components(OuterRef("pk"))),
         "reuse": _reuse(received),
         "dossier_satisfaction": _satisfaction(returned),
+        **payment_inputs(dossiers=dossiers, scope=scope, begin=begin, stop=stop),
     }
 
 

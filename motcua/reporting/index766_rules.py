@@ -17,6 +17,12 @@ A rule turns an indicator's share (numerator / denominator, in [0, 1]) into poin
 
 Whatever the rule, a share of 0 earns 0 points.
 
+The payment indicators (counted by ``reporting.index766_payments``) ship with: fee-charging
+procedures with online payments ``proportional``, 2 points from 80 % (the formula
+description); fee-bearing dossiers paid online ``threshold``, 6 points from 30 % and 0.9 below
+(Thanh Hóa [code S2], the only source found). Payment through the national portal stays "no
+data": MotCua is not connected to its payment platform.
+
 Public interface: ``Rule``, ``Config``, ``index_config()``, ``DEFINITIONS`` and the constants.
 """
 
@@ -53,10 +59,6 @@ GROUP_NAMES = {
 # behind them are in domain-vn §1.6 and docs/architecture.md).
 S27 = _("Decision 766/QĐ-TTg (2022): the maximum points of each group")
 S28 = _("Decision 766/QĐ-TTg (2022): the satisfaction indicators")
-NO_PAYMENT_DATA = _(
-    "no data: a dossier's fees record that they were paid, not how "
-    "(no online payment in MotCua yet)"
-)
 THANH_HOA = _(
     "Points and thresholds set in this system's configuration, as one provincial system applies "
     "Decision 766/QĐ-TTg; not the official scores"
@@ -152,10 +154,13 @@ DEFINITIONS: tuple[Definition, ...] = (
         "payment_procedures",
         "online",
         _("Share of fee-charging procedures with online payments"),
-        _("Up to 2 points: all of them from 80%, proportionally fewer below."),
+        _(
+            "Procedures with at least one fee-bearing dossier received in the period (a "
+            "payment request for its fees, charges or financial obligation that was not "
+            "cancelled), out of which: those with a payment made online (payment gateway or "
+            "bank transfer) in the period for one of their dossiers."
+        ),
         PORTAL,
-        no_data=NO_PAYMENT_DATA,
-        known_points=Decimal(2),
     ),
     Definition(
         "payable_on_national_portal",
@@ -170,10 +175,13 @@ DEFINITIONS: tuple[Definition, ...] = (
         "online_payment",
         "online",
         _("Share of fee-bearing dossiers paid online"),
-        _("Up to 6 points, all of them from 30%; how a lower share is scored is not determined."),
+        _(
+            "Dossiers received in the period with a payment request for their fees, charges "
+            "or financial obligation that was not cancelled, out of which: those with a request "
+            "paid online (payment gateway or bank transfer). Postage for the result does not "
+            "count; a payment refunded later still counts as paid online."
+        ),
         THANH_HOA,
-        no_data=NO_PAYMENT_DATA,
-        known_points=Decimal(6),
     ),
     Definition(
         "e_results",

@@ -23,6 +23,7 @@ from motcua.dossiers.selectors import dossier_allowed_acts
 
 from .common import ProblemSerializer
 from .deadlines import AwareDateTimeField
+from .payment_serializers import PaymentItemSerializer, payment_items
 from .result_serializers import ResultItemSerializer, result_items
 
 
@@ -234,6 +235,15 @@ class DossierDetailSerializer(DossierListItemSerializer):
         "asks (a valid personal and organisation signature) and where to download it; the "
         "applicant sees them once the result was returned"
     )
+
+    payments = serializers.SerializerMethodField(
+        help_text="The payment requests (phí, lệ phí, nghĩa vụ tài chính), as "
+        "GET /api/v1/dossiers/{key}/payments lists them"
+    )
+
+    @extend_schema_field(PaymentItemSerializer(many=True))
+    def get_payments(self, dossier: Dossier) -> list[dict[str, Any]]:
+        return payment_items(self.context["request"], dossier)
 
     @extend_schema_field(ResultItemSerializer(many=True))
     def get_results(self, dossier: Dossier) -> list[dict[str, Any]]:

@@ -153,14 +153,19 @@ def test_who_may_add_what(province, process, scene, status, scans, results):
             assert may_add_file(dossier, user, purpose) == allowed
             if allowed:
                 found[purpose].add(name)
-    assert found == {COMPONENT: scans, RESULT: results}
+    # Nobody adds an e-receipt: the installation issues it (dossiers.payment_receipts).
+    assert found == {COMPONENT: scans, RESULT: results, FilePurpose.RECEIPT: set()}
 
 
 def test_nobody_anonymous_and_no_unknown_purpose(province, process):
     from django.contrib.auth.models import AnonymousUser
 
     dossier = registered(province)
-    assert file_rights(dossier, AnonymousUser()) == {COMPONENT: False, RESULT: False}
+    assert file_rights(dossier, AnonymousUser()) == {
+        COMPONENT: False,
+        RESULT: False,
+        FilePurpose.RECEIPT: False,
+    }
     assert not may_add_file(dossier, province.users["citizen"], "photo")
 
 

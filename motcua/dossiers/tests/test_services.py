@@ -215,7 +215,8 @@ def test_financial_obligation_is_owed_then_paid(province):
     assert dossier.status == S.FINANCIAL_OBLIGATION
     dossier = act(province, dossier, Act.CONFIRM_PAYMENT, Role.RECEPTION_OFFICER, reference="BL01")
     fees = DossierFee.objects.filter(dossier=dossier)
-    assert sorted(fees.values_list("amount", "status")) == [(30000, "paid"), (12_500_000, "paid")]
+    # Confirming the obligation pays the obligation, not the submission fee still owed.
+    assert sorted(fees.values_list("amount", "status")) == [(30000, "due"), (12_500_000, "paid")]
     assert dossier.status == S.IN_PROCESSING
 
 

@@ -48,9 +48,11 @@ EXPECTED = {
     "online_procedures_used": (COMPUTED, 1, 1, "4", "4.00"),
     # B and D of the seven received: 6 × (2/7) ÷ 50 %
     "online_submission": (COMPUTED, 2, 7, "6", "3.43"),
-    "payment_procedures": (NO_DATA, None, None, "2", None),
+    # the land procedure charged fees (A, C, E and G were billed at the counter), none online
+    "payment_procedures": (COMPUTED, 0, 1, "2", "0"),
     "payable_on_national_portal": (NO_DATA, None, None, "2", None),
-    "online_payment": (NO_DATA, None, None, "6", None),
+    # A, C, E and G billed (F's request was cancelled when withdrawn), none paid online
+    "online_payment": (COMPUTED, 0, 4, "6", "0"),
     # A and B of the three resolved have a result file: 6 × 2/3
     "e_results": (COMPUTED, 2, 3, "6", "4.00"),
     # only A's application was scanned: 4 × (1/7) ÷ 80 %
@@ -100,7 +102,7 @@ def test_groups_and_totals(march):
         "satisfaction": 0,
     }
     assert result.points == Decimal("26.72")
-    assert result.scored_max == 20 + 2 + 4 + 6 + 6 + 4 + 2
+    assert result.scored_max == 20 + 2 + 4 + 6 + 2 + 6 + 6 + 4 + 2
 
 
 def test_the_statistics_row_is_the_tables(march):
@@ -203,7 +205,7 @@ def test_another_agency_counts_its_own_dossiers(march):
         {"e_results": {"rule": "threshold", "threshold": 0.5, "points": 6}},  # no points_below
         {"e_results": {"rule": "proportional", "points": 6}},  # no threshold
         {"e_results": {"rule": "proportional", "threshold": 0, "points": 6}},
-        {"online_payment": {"rule": "share", "points": 6}},  # no data for it
+        {"payable_on_national_portal": {"rule": "share", "points": 2}},  # no data for it
         {"made_up": {"rule": "share", "points": 6}},
         {"timeliness": 20},
     ],

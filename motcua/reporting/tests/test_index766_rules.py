@@ -18,6 +18,7 @@ from .outcomes import build_march
 
 PORTAL = "DVCQG 'Mô tả công thức tính chỉ số 766' (qd766 formula-document), rule proportional"
 THANH_HOA = "Thanh Hóa system TaskSoLieuBaoCaoTheoKyService [S2], rule share"
+THANH_HOA_STEP = "Thanh Hóa system TaskSoLieuBaoCaoTheoKyService [S2], rule threshold"
 ZERO = "our reading (setting MOTCUA_INDEX_766): 0 % earns 0 points"
 NOT_FOUND = "unconfirmed, setting MOTCUA_INDEX_766 (rule None): Resolution 76/NQ-CP target"
 
@@ -47,6 +48,18 @@ SHIPPED = [
     ("reuse", "0", "0", f"{PORTAL}; {ZERO}"),
     ("reuse", "0.4", "1.00", f"{PORTAL}: 2 × 40 % ÷ 80 %"),
     ("reuse", "0.8", "2", f"{PORTAL}: from 80 %, all 2 (the old no-data line said so)"),
+    ("payment_procedures", "0", "0", f"{PORTAL}; {ZERO}"),
+    ("payment_procedures", "0.4", "1.00", f"{PORTAL}: 2 × 40 % ÷ 80 %"),
+    (
+        "payment_procedures",
+        "0.8",
+        "2",
+        f"{PORTAL}: from 80 %, all 2 (the old no-data line said so)",
+    ),
+    ("online_payment", "0", "0", f"{THANH_HOA_STEP}; {ZERO}"),
+    ("online_payment", "0.29", "0.9", f"{THANH_HOA_STEP}: below 30 %, 0.9"),
+    ("online_payment", "0.3", "6", f"{THANH_HOA_STEP}: from 30 %, all 6"),
+    ("online_payment", "1", "6", THANH_HOA_STEP),
     ("dossier_satisfaction", "0", None, NOT_FOUND),
     ("dossier_satisfaction", "0.95", None, NOT_FOUND),
 ]

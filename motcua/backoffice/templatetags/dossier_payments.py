@@ -1,0 +1,19 @@
+"""The payments part of the dossier page, computed where it is shown:
+`{% dossier_payment_panel dossier as payment_panel %}` (see payment_views.payment_panel)."""
+
+from typing import Any
+
+from django import template
+
+from motcua.dossiers.models import Dossier
+
+from ..payment_views import PaymentPanel, payment_panel
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def dossier_payment_panel(context: dict[str, Any], dossier: Dossier) -> PaymentPanel:
+    """The dossier's payment requests, and what the signed-in user may record on each."""
+    request = context.get("request")
+    return payment_panel(dossier, getattr(request, "user", None))
