@@ -11,6 +11,7 @@ from . import (
     file_views,
     inbox_views,
     index_views,
+    payment_assess_views,
     payment_views,
     reception,
     register_views,
@@ -55,6 +56,16 @@ urlpatterns = [
         "ho-so/<str:key>/ket-qua/<int:file_id>/dong-dau/",
         result_views.result_seal_view,
         name="result-seal",
+    ),
+    path(
+        "ho-so/<str:key>/thanh-toan/xac-dinh/",
+        payment_assess_views.fee_assess_view,
+        name="payment-assess",
+    ),
+    path(
+        "ho-so/<str:key>/thanh-toan/cuoc-buu-chinh/",
+        payment_assess_views.postage_bill_view,
+        name="payment-postage",
     ),
     path(
         "ho-so/<str:key>/thanh-toan/<int:pk>/thu-tai-quay/",

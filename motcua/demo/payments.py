@@ -10,7 +10,7 @@ Loaded once: an agency that already has an account or a book keeps it.
 
 from datetime import datetime
 
-from motcua.accounts.models import Agency
+from motcua.accounts.models import Agency, User
 from motcua.catalogue.constants import FeeTiming
 from motcua.catalogue.models import Procedure
 from motcua.deadlines.calendar import local
@@ -61,3 +61,21 @@ def load(now: datetime) -> None:
     Procedure.objects.filter(national_code__in=PAID_BEFORE_ACCEPTANCE).update(
         fee_timing=FeeTiming.BEFORE_ACCEPTANCE
     )
+
+
+def import_statement(now: datetime) -> None:
+    """The ward's officer imported today's statement of its account: one transfer without a
+    payment reference, which waits in the reconciliation queue (`tiepnhanxa` assigns it to a
+    request or sets it aside)."""
+    from motcua.dossiers.payment_bank import statement_import
+
+    account = CollectionAccount.objects.filter(agency__slug=COMMUNE).first()
+    officer = User.objects.filter(username="tiepnhanxa").first()
+    if account is None or officer is None or account.statementimport_set.exists():
+        return
+    day = local(now).strftime("%d/%m/%Y")
+    content = (
+        "Ngày giao dịch;Số tham chiếu;Số tiền ghi có;Nội dung\n"
+        f"{day};DEMO2612070001;8000;NGUYEN THI LAN NOP PHI BAN SAO TRICH LUC KHAI SINH\n"
+    ).encode()
+    statement_import(account=account, content=content, file_name="sao-ke-demo.csv", actor=officer)

@@ -97,6 +97,7 @@ def load() -> int:
             progress=None,
         )
     Showcase().run()
+    demo_payments.import_statement(timezone.now())
     _rate()
     return Dossier.objects.count()
 

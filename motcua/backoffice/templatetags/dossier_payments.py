@@ -7,6 +7,7 @@ from django import template
 
 from motcua.dossiers.models import Dossier
 
+from ..payment_assess_views import Assessment, fee_assessment
 from ..payment_views import PaymentPanel, payment_panel
 
 register = template.Library()
@@ -17,3 +18,10 @@ def dossier_payment_panel(context: dict[str, Any], dossier: Dossier) -> PaymentP
     """The dossier's payment requests, and what the signed-in user may record on each."""
     request = context.get("request")
     return payment_panel(dossier, getattr(request, "user", None))
+
+
+@register.simple_tag(takes_context=True)
+def dossier_fee_assessment(context: dict[str, Any], dossier: Dossier) -> Assessment:
+    """The fee lines the reception officer may still bill, and whether postage may be billed."""
+    request = context.get("request")
+    return fee_assessment(dossier, getattr(request, "user", None))
