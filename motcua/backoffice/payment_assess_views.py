@@ -38,17 +38,20 @@ class Assessment:
     may_bill_postage: bool = False
 
 
-def fee_assessment(dossier: Dossier, user: Any) -> Assessment:
+def fee_assessment(dossier: Dossier, user: Any, fees: list[DossierFee]) -> Assessment:
+    """`fees`: the dossier's fee lines, which the page has read already."""
     if not getattr(user, "is_authenticated", False):
         return Assessment()
-    if not states.RECEPTION & actor_roles(dossier=dossier, user=user):
-        return Assessment()
-    lines = list(
-        dossier.fees.select_related("fee").filter(
-            purpose=Purpose.SUBMISSION, status=FeeStatus.DUE, payment_request__isnull=True
-        )
-    )
     postage = dossier.result_delivery == ReturnMethod.POST and dossier.closed_at is None
+    lines = [
+        fee
+        for fee in fees
+        if fee.purpose == Purpose.SUBMISSION
+        and fee.status == FeeStatus.DUE
+        and fee.payment_request_id is None
+    ]
+    if not (lines or postage) or not states.RECEPTION & actor_roles(dossier=dossier, user=user):
+        return Assessment()
     return Assessment(lines=lines, may_bill_postage=postage)
 
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django import template
 
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, DossierFee
 
 from ..payment_assess_views import Assessment, fee_assessment
 from ..payment_views import PaymentPanel, payment_panel
@@ -21,7 +21,10 @@ def dossier_payment_panel(context: dict[str, Any], dossier: Dossier) -> PaymentP
 
 
 @register.simple_tag(takes_context=True)
-def dossier_fee_assessment(context: dict[str, Any], dossier: Dossier) -> Assessment:
-    """The fee lines the reception officer may still bill, and whether postage may be billed."""
+def dossier_fee_assessment(
+    context: dict[str, Any], dossier: Dossier, fees: list[DossierFee]
+) -> Assessment:
+    """The fee lines the reception officer may still bill, and whether postage may be billed
+    (`fees`: the dossier's fee lines the page shows)."""
     request = context.get("request")
-    return fee_assessment(dossier, getattr(request, "user", None))
+    return fee_assessment(dossier, getattr(request, "user", None), list(fees))

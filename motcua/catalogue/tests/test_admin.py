@@ -172,6 +172,7 @@ def test_admin_edit_goes_through_the_service(admin_client):
         "steps": "",
         "day_count": "end_of_day",
         "resume_mode": "restart",
+        "fee_timing": "acceptance",
     }
     for prefix in ("channels", "components"):
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}

@@ -35,6 +35,12 @@ from motcua.payments.services import request_create
 
 from .conftest import dossier_in_status
 
+
+@pytest.fixture(autouse=True)
+def english(english_pages):
+    """The messages are matched in English (the installation's language is Vietnamese)."""
+
+
 SECRET = "bank-webhook-test-secret"
 VCB = "970436"
 HEADINGS = ["STT", "Ngày GD", "Số bút toán", "Ghi nợ", "Ghi có", "Nội dung"]

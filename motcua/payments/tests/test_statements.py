@@ -13,6 +13,12 @@ from openpyxl import Workbook
 from motcua.core.errors import ValidationFailed
 from motcua.payments.statements import VN_TZ, parse_amount, parse_date, parse_statement
 
+
+@pytest.fixture(autouse=True)
+def english(english_pages):
+    """The messages are matched in English (the installation's language is Vietnamese)."""
+
+
 COLUMNS = {
     "date": "Ngày giao dịch",
     "amount": "Số tiền ghi có",

@@ -27,6 +27,12 @@ from motcua.payments.vietqr import (
     tlv_encode,
 )
 
+
+@pytest.fixture(autouse=True)
+def english(english_pages):
+    """The messages are matched in English (the installation's language is Vietnamese)."""
+
+
 # wave2.md §1.3: W4's published dynamic and static examples (ACB), and the fee-payment style
 # examples (Vietcombank, a fictional account).
 W4_DYNAMIC = (
