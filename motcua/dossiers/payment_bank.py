@@ -330,7 +330,7 @@ def reconciliation_queue(*, agencies: Iterable[Agency]) -> QuerySet[BankEntry]:
 
 def _locked_queued(entry: BankEntry, actor: User) -> BankEntry:
     locked = (
-        BankEntry.objects.select_for_update()
+        BankEntry.objects.select_for_update(of=("self",))  # the account may be null (PostgreSQL)
         .select_related("account__bank", "agency")
         .get(pk=entry.pk)
     )
