@@ -14,6 +14,7 @@ from motcua.accounts.models import Agency, User
 from motcua.catalogue.constants import FeeTiming
 from motcua.catalogue.models import Procedure
 from motcua.deadlines.calendar import local
+from motcua.payments.banks import banks_load
 from motcua.payments.models import Bank, CollectionAccount, ReceiptBook
 
 from .seed import CENTRE_DEPARTMENT, COMMUNE
@@ -32,6 +33,7 @@ EXTRACT_COPIES = "2.000635"
 
 
 def load(now: datetime) -> None:
+    banks_load()
     for key, (bin_code, number, name) in ACCOUNTS.items():
         agency = Agency.objects.filter(slug=key).first()
         bank = Bank.objects.filter(bin=bin_code).first()

@@ -13,8 +13,9 @@ from rest_framework.test import APIClient
 
 from motcua.accounts.constants import Role
 from motcua.dossiers.tests.conftest import receive, vn
+from motcua.payments.banks import bank_by_bin
 from motcua.payments.constants import EntryStatus, Method, PaymentStatus, Purpose
-from motcua.payments.models import Bank, BankEntry, CollectionAccount, PaymentRequest, ReceiptBook
+from motcua.payments.models import BankEntry, CollectionAccount, PaymentRequest, ReceiptBook
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/dossiers"
@@ -37,7 +38,7 @@ def setup(settings, tmp_path):
 def account(province) -> CollectionAccount:
     return CollectionAccount.objects.create(
         agency=province.commune,
-        bank=Bank.objects.get(bin=VCB),
+        bank=bank_by_bin(VCB),
         account_number="0011001234567",
         account_name="UBND XA A",
     )

@@ -15,9 +15,9 @@ from motcua.dossiers.constants import DossierStatus
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.payments import payment_record_at_counter
 from motcua.dossiers.tests.conftest import Province, build_province, dossier_in_status
+from motcua.payments.banks import bank_by_bin
 from motcua.payments.constants import EntryStatus, Method, PaymentStatus, Purpose
 from motcua.payments.models import (
-    Bank,
     BankEntry,
     CollectionAccount,
     PaymentRequest,
@@ -50,7 +50,7 @@ def province(db) -> Province:
 def account(province) -> CollectionAccount:
     return CollectionAccount.objects.create(
         agency=province.commune,
-        bank=Bank.objects.get(bin="970436"),
+        bank=bank_by_bin("970436"),
         account_number="0011001234567",
         account_name="UBND XA A",
         statement_columns=COLUMNS,
@@ -453,7 +453,7 @@ def test_the_admin_keeps_the_statement_columns_of_an_account(admin_client, provi
         url,
         {
             "agency": province.commune.pk,
-            "bank": Bank.objects.get(bin="970436").pk,
+            "bank": bank_by_bin("970436").pk,
             "account_number": "0011009999999",
             "account_name": "UBND XA A",
             "active": "on",

@@ -22,10 +22,10 @@ from motcua.dossiers.payment_bank import (
     reconciliation_queue,
     statement_import,
 )
+from motcua.payments.banks import bank_by_bin
 from motcua.payments.constants import EntrySource, EntryStatus, Method, PaymentStatus, Purpose
 from motcua.payments.matching import find_candidates, match
 from motcua.payments.models import (
-    Bank,
     BankEntry,
     CollectionAccount,
     PaymentRequest,
@@ -61,7 +61,7 @@ def webhook_secret(settings):
 def account(province) -> CollectionAccount:
     return CollectionAccount.objects.create(
         agency=province.commune,
-        bank=Bank.objects.get(bin=VCB),
+        bank=bank_by_bin(VCB),
         account_number="0011001234567",
         account_name="UBND XA A",
         statement_columns=COLUMNS,
