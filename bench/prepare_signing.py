@@ -205,6 +205,8 @@ def _procedure(agency: Any) -> Any:
 
 def _pool(agency: Any, leader: Any, count: int) -> tuple[list[list[Any]], int]:
     """`count` [dossier key, file id] pairs of unsigned benchmark results; how many were made."""
+    from django.core.files.storage import default_storage
+
     from motcua.dossiers.constants import DossierStatus, FilePurpose
     from motcua.dossiers.models import DossierFile
 
@@ -219,7 +221,8 @@ def _pool(agency: Any, leader: Any, count: int) -> tuple[list[list[Any]], int]:
         .select_related("dossier")
         .order_by("pk")[:count]
     )
-    keys = [[row.dossier.key, row.pk] for row in rows]
+    # A row whose file is gone (the media folder of an earlier checkout) cannot be signed.
+    keys = [[row.dossier.key, row.pk] for row in rows if default_storage.exists(row.file.name)]
     made = 0
     if len(keys) < count:
         from django.contrib.auth import get_user_model
@@ -295,6 +298,8 @@ def _sealed(agency: Any, leader: Any) -> bytes:
         .order_by("-pk")
         .first()
     )
+    if row is not None and read_file(row) is None:
+        row = None  # its file is gone (the media folder of an earlier checkout): seal another
     if row is None or not row.signatures.filter(purpose="organisation").exists():
         from motcua.demo.signing import DEMO_PIN
 
