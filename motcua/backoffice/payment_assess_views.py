@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.core.errors import DomainError, ValidationFailed
+from motcua.core.text import money
 from motcua.dossiers import payments as orchestrator
 from motcua.dossiers import states
 from motcua.dossiers.constants import FeeStatus, ReturnMethod
@@ -21,7 +22,7 @@ from motcua.dossiers.selectors import actor_roles
 from motcua.payments.constants import Purpose
 
 from .dossier_views import _visible_or_404
-from .payment_views import _back, _money, _refused
+from .payment_views import _back, _refused
 
 QUANTITY_FIELD = "so-luong-%d"
 
@@ -81,7 +82,7 @@ def fee_assess_view(request: HttpRequest, key: str) -> HttpResponse:
         messages.success(
             request,
             _("Payment %(reference)s of %(amount)s đ requested from the applicant.")
-            % {"reference": bill.reference, "amount": _money(bill.amount)},
+            % {"reference": bill.reference, "amount": money(bill.amount)},
         )
     return _back(dossier)
 
@@ -105,6 +106,6 @@ def postage_bill_view(request: HttpRequest, key: str) -> HttpResponse:
     messages.success(
         request,
         _("Payment %(reference)s of %(amount)s đ requested from the applicant.")
-        % {"reference": bill.reference, "amount": _money(bill.amount)},
+        % {"reference": bill.reference, "amount": money(bill.amount)},
     )
     return _back(dossier)

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from motcua.accounts.models import Agency, User
 from motcua.core.errors import DomainError, ValidationFailed
+from motcua.core.text import money
 from motcua.deadlines.calendar import local
 from motcua.dossiers import payments as orchestrator
 from motcua.dossiers import states
@@ -193,7 +194,7 @@ def payment_record_view(request: HttpRequest, key: str, pk: int) -> HttpResponse
     messages.success(
         request,
         _("Payment %(reference)s of %(amount)s đ recorded as paid.")
-        % {"reference": payment.reference, "amount": _money(payment.amount)},
+        % {"reference": payment.reference, "amount": money(payment.amount)},
     )
     return _back(dossier)
 
@@ -261,10 +262,6 @@ def payment_receipt_view(request: HttpRequest, key: str, pk: int) -> FileRespons
 
 
 # --- the payments list ------------------------------------------------------------------------
-
-
-def _money(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".")
 
 
 @login_required
@@ -441,7 +438,7 @@ def entry_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         _("The credit of %(amount)s đ paid %(reference)s (dossier %(code)s).")
         % {
-            "amount": _money(entry.amount),
+            "amount": money(entry.amount),
             "reference": payment.reference,
             "code": payment.dossier_code,
         },

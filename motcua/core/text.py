@@ -1,4 +1,4 @@
-"""Text helpers shared by every app: NFC normalisation and the search fold."""
+"""Text helpers shared by every app: NFC normalisation, the search fold and amounts of đồng."""
 
 import unicodedata
 
@@ -6,6 +6,11 @@ import unicodedata
 def nfc(value: str) -> str:
     """Vietnamese text is stored NFC-normalised, so NFD input renders and compares the same."""
     return unicodedata.normalize("NFC", value)
+
+
+def money(amount: int) -> str:
+    """An amount of đồng as Vietnamese documents write it, grouped by dots: 1.250.000."""
+    return f"{int(amount):,}".replace(",", ".")
 
 
 def fold(value: str) -> str:

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.accounts.models import Agency
 from motcua.catalogue.models import Procedure
 from motcua.core.models import AuditEvent
+from motcua.core.text import money
 from motcua.notifications.attachments import Rendered, register_renderer
 from motcua.notifications.models import Message
 from motcua.notifications.notice_templates import register_event, render_notice
@@ -157,10 +158,6 @@ def _links(dossier: Dossier) -> dict[str, str]:
     return {"link": mine if dossier.applicant_user_id else lookup, "lookup": lookup}
 
 
-def _money(amount: Any) -> str:
-    return f"{int(amount or 0):,}".replace(",", ".")
-
-
 def _common(dossier: Dossier, event: AuditEvent) -> dict[str, Any]:
     data = event.data or {}
     return {
@@ -193,7 +190,7 @@ def _supplement(dossier: Dossier, event: AuditEvent) -> dict[str, Any]:
 
 
 def _financial(dossier: Dossier, event: AuditEvent) -> dict[str, Any]:
-    return _common(dossier, event) | {"amount": _money((event.data or {}).get("amount"))}
+    return _common(dossier, event) | {"amount": money((event.data or {}).get("amount") or 0)}
 
 
 def _result_ready(dossier: Dossier, event: AuditEvent) -> dict[str, Any]:

@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import Agency, User
 from motcua.core import audit
 from motcua.core.errors import DomainError, ValidationFailed
-from motcua.core.text import nfc
+from motcua.core.text import money, nfc
 from motcua.payments.constants import EntrySource, EntryStatus, Method
 from motcua.payments.matching import match
 from motcua.payments.models import BankEntry, CollectionAccount, PaymentRequest, StatementImport
@@ -392,9 +392,9 @@ def entry_resolve(*, entry: BankEntry, request: PaymentRequest, actor: User, not
                     "aside with a note."
                 )
                 % {
-                    "received": f"{locked.amount:,}".replace(",", "."),
+                    "received": money(locked.amount),
                     "reference": request.reference,
-                    "owed": f"{request.amount:,}".replace(",", "."),
+                    "owed": money(request.amount),
                 },
                 code="wrong_amount",
             )

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 
 from motcua.accounts.models import Agency
 from motcua.core import audit
+from motcua.core.text import money
 from motcua.documents.pdf import render_pdf
 from motcua.notifications.notice_templates import register_event, render_notice
 from motcua.notifications.preferences import routes_for
@@ -263,7 +264,7 @@ def notice_context(dossier: Dossier, receipt: Receipt) -> dict[str, Any]:
         "code": dossier.code or "",
         "procedure": dossier.procedure.name,
         "agency": request.agency.name,
-        "amount": receipts.money(request.amount),
+        "amount": money(request.amount),
         "series": receipt.book.series,
         "number": receipt.number_text,
         "issued_at": receipts.local(receipt.issued_at).strftime("%H:%M %d/%m/%Y"),
@@ -286,7 +287,7 @@ def _sample_context() -> dict[str, Any]:
         "code": dossier.code,
         "procedure": dossier.procedure.name,
         "agency": dossier.receiving_agency.name,
-        "amount": receipts.money(1250000),
+        "amount": money(1250000),
         "series": "BL-26E",
         "number": "0000001",
         "issued_at": receipts.local(_SAMPLE_AT).strftime("%H:%M %d/%m/%Y"),

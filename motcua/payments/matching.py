@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from motcua.core.text import money
+
 from .constants import PAYABLE, PaymentStatus
 from .models import CollectionAccount, PaymentRequest
 from .services import REFERENCE_RE
@@ -49,10 +51,6 @@ def find_candidates(description: str) -> tuple[list[str], list[str]]:
     references += [found.group(1) for found in _REFERENCE_ANYWHERE.finditer(compact)]
     codes = [f"{m[1]}.{m[2]}.{m[3]}.{m[4]}-{m[5]}-{m[6]}" for m in _CODE_COMPACT.finditer(compact)]
     return _unique(references), _unique(codes)
-
-
-def _money(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".")
 
 
 def match(*, account: CollectionAccount, amount: int, description: str) -> Match:
@@ -121,9 +119,9 @@ def _check(request: PaymentRequest, amount: int) -> Match:
             None,
             _("%(received)s đ received for payment request %(reference)s of %(owed)s đ.")
             % {
-                "received": _money(amount),
+                "received": money(amount),
                 "reference": request.reference,
-                "owed": _money(request.amount),
+                "owed": money(request.amount),
             },
         )
     return Match(request, "")

@@ -47,6 +47,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Agency
 from motcua.core.errors import DomainError
+from motcua.core.text import money
 
 from .constants import Method, PaymentStatus
 from .models import PaymentRequest, Receipt, ReceiptBook
@@ -232,11 +233,6 @@ def _store(receipt: Receipt, pdf: bytes, signed: bool) -> Receipt:
 
 
 # --- the document -----------------------------------------------------------------------------
-
-
-def money(amount: int) -> str:
-    """1250000 → "1.250.000" (the Vietnamese thousands separator)."""
-    return f"{int(amount):,}".replace(",", ".")
 
 
 def _moment(moment: datetime | None) -> str:

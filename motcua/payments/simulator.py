@@ -42,6 +42,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from motcua.core.text import money
+
 from .gateways.vnpay import (
     QUERYDR_REQUEST_FIELDS,
     QUERYDR_RESPONSE_FIELDS,
@@ -315,7 +317,7 @@ def pay_page(request: HttpRequest) -> HttpResponse:
     params = order["params"]
     context = {
         "params": params,
-        "amount": f"{int(params['vnp_Amount']) // 100:,}".replace(",", "."),
+        "amount": money(int(params["vnp_Amount"]) // 100),
         "expires_at": parse_vnp_date(params["vnp_ExpireDate"]),
         "choices": [
             ("success", "Thanh toán thành công"),
